@@ -1,0 +1,32 @@
+namespace RedisAI;
+
+/// <summary>Machine-readable kind of an <see cref="AiStoreException"/>.</summary>
+public enum AiErrorCode
+{
+    /// <summary>An argument was malformed or inconsistent (data length, shape, dtype, count, option).</summary>
+    InvalidArgument = 1,
+
+    /// <summary>The key does not exist (or has expired).</summary>
+    KeyNotFound = 2,
+
+    /// <summary>The key holds a value of another kind (RedisAI's WRONGTYPE).</summary>
+    WrongType = 3,
+
+    /// <summary>No backend with the requested name is registered with the store.</summary>
+    BackendNotFound = 4,
+
+    /// <summary>The backend cannot use the requested device (for example no GPU or CUDA provider).</summary>
+    DeviceUnavailable = 5,
+
+    /// <summary>The backend rejected the model or script bytes or source.</summary>
+    InvalidModel = 6,
+
+    /// <summary>The backend failed while running a model or script.</summary>
+    ExecutionFailed = 7,
+
+    /// <summary>The execution did not complete within its timeout (RedisAI's TIMEDOUT).</summary>
+    Timeout = 8,
+
+    /// <summary>A device's run queue is full and the store is configured to reject rather than wait.</summary>
+    QueueFull = 9,
+}

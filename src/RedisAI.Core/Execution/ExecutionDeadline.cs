@@ -1,0 +1,65 @@
+namespace RedisAI;
+
+/// <summary>
+/// The cancellation of one execution: the caller's token joined with an optional timeout measured on the
+/// store's <see cref="TimeProvider"/>. Allocates nothing when there is neither.
+/// </summary>
+internal readonly struct ExecutionDeadline : IDisposable
+{
+    private readonly CancellationTokenSource? _timeout;
+    private readonly CancellationTokenSource? _linked;
+
+    private ExecutionDeadline(CancellationTokenSource? timeout, CancellationTokenSource? linked, TimeSpan? duration, CancellationToken token)
+    {
+        _timeout = timeout;
+        _linked = linked;
+        Token = token;
+        Duration = duration;
+    }
+
+    public CancellationToken Token { get; }
+
+    public TimeSpan? Duration { get; }
+
+    public static ExecutionDeadline Start(TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (timeout is not { } duration)
+        {
+            return new ExecutionDeadline(null, null, null, cancellationToken);
+        }
+
+        if (duration <= TimeSpan.Zero)
+        {
+            throw new AiArgumentException($"Invalid value for TIMEOUT: {duration}, expected a positive duration");
+        }
+
+        var timeoutSource = new CancellationTokenSource(duration, time);
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return new ExecutionDeadline(timeoutSource, null, duration, timeoutSource.Token);
+        }
+
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        return new ExecutionDeadline(timeoutSource, linked, duration, linked.Token);
+    }
+
+    /// <summary>
+    /// Turns a cancellation into what the caller should see: <see cref="AiTimeoutException"/> when the timeout
+    /// fired, else the cancellation itself.
+    /// </summary>
+    public Exception Translate(Exception exception, string what)
+    {
+        if (exception is OperationCanceledException && _timeout is { IsCancellationRequested: true })
+        {
+            return new AiTimeoutException($"TIMEDOUT: {what} did not complete within {Duration!.Value.TotalMilliseconds} ms", exception);
+        }
+
+        return exception;
+    }
+
+    public void Dispose()
+    {
+        _linked?.Dispose();
+        _timeout?.Dispose();
+    }
+}
