@@ -27,6 +27,9 @@ public enum AiErrorCode
     /// <summary>The execution did not complete within its timeout (RedisAI's TIMEDOUT).</summary>
     Timeout = 8,
 
+    /// <summary>A backend's native runtime could not be loaded (a missing or incompatible native package).</summary>
+    BackendUnavailable = 10,
+
     /// <summary>A device's run queue is full and the store is configured to reject rather than wait.</summary>
     QueueFull = 9,
 }
