@@ -169,7 +169,7 @@ public static class TestModels
     /// A model whose duration the caller chooses, for timeout and cancellation tests: inputs <c>x</c> FLOAT
     /// <c>["batch", "n"]</c> and <c>m</c> INT64 scalar (shape <c>[]</c>), output <c>y = x + m</c> of x's shape.
     /// It is a <c>Loop</c> that adds 1 to <c>x</c> <c>m</c> times, so time grows linearly with <c>m</c>
-    /// (measured 1.4–2.5 µs per iteration for small x on one core, so <c>m = 1_000_000</c> takes about 1.5–2 s); ONNX Runtime checks <c>RunOptions.Terminate</c> between iterations.
+    /// (measured 1.4–5 µs per iteration for small x on one core, load-dependent, so <c>m = 1_000_000</c> takes about 1.5–3.5 s); ONNX Runtime checks <c>RunOptions.Terminate</c> between iterations.
     /// </summary>
     /// <returns>The model.</returns>
     public static byte[] Slow()

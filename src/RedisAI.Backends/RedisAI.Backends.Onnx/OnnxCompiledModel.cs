@@ -198,7 +198,9 @@ internal sealed class OnnxCompiledModel : ICompiledModel
                     $"{kind} '{names[i]}' of model '{_key}' has element type {node.ElementDataType}, which the store cannot hold");
             }
 
-            long[] dims = Array.ConvertAll(node.Dimensions, d => (long)d);
+            // ONNX Runtime reports an undeclared shape as rank 0, like a scalar: treat it as unknown so the
+            // store does not reject tensors the model accepts (ONNX Runtime still checks them).
+            long[]? dims = node.Dimensions.Length == 0 ? null : Array.ConvertAll(node.Dimensions, d => (long)d);
             infos[i] = new TensorInfo(names[i], dataType, dims);
         }
 
