@@ -32,4 +32,16 @@ public enum AiErrorCode
 
     /// <summary>A device's run queue is full and the store is configured to reject rather than wait.</summary>
     QueueFull = 9,
+
+    /// <summary>
+    /// A snapshot or append-only log file is truncated, corrupted, not a snapshot at all, or written by a newer
+    /// format version (RedisAI.Persistence).
+    /// </summary>
+    SnapshotInvalid = 21,
+
+    /// <summary>
+    /// A snapshot could not be written or read (an I/O error), or the append-only log cannot be written and writes are
+    /// refused until a snapshot succeeds (RedisAI.Persistence).
+    /// </summary>
+    PersistenceFailed = 22,
 }

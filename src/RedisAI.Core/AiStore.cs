@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -19,6 +21,10 @@ public sealed partial class AiStore : IAiStore
     private readonly AiStoreOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly StoreMetrics _metrics;
+
+    // Cancelled by Dispose: stops running and queued executions so shutdown never waits on a long model.
+    private readonly CancellationTokenSource _shutdown = new();
     private int _disposed;
 
     /// <summary>Creates a store.</summary>
@@ -26,8 +32,9 @@ public sealed partial class AiStore : IAiStore
     /// <param name="backends">The model backends to offer (for example <c>new OnnxRuntimeBackend()</c>).</param>
     /// <param name="loggerFactory">Logging; none when null.</param>
     /// <param name="timeProvider">The clock for expiry and timeouts; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="meterFactory">Creates the store's <see cref="Meter"/>; a standalone meter when null.</param>
     /// <exception cref="AiArgumentException">The options are invalid, or two backends share a name.</exception>
-    public AiStore(AiStoreOptions? options = null, IEnumerable<IModelBackend>? backends = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    public AiStore(AiStoreOptions? options = null, IEnumerable<IModelBackend>? backends = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
     {
         _options = options ?? new AiStoreOptions();
         _options.Validate();
@@ -39,16 +46,22 @@ public sealed partial class AiStore : IAiStore
             {
                 throw new AiArgumentException($"two backends are named '{backend.Name}'");
             }
+
+            if (backend is IScriptBackend scriptBackend)
+            {
+                _scriptBackends[scriptBackend.Name] = scriptBackend;
+            }
         }
 
         _keyspace = new Keyspace(_time, _options.ExpirySweepInterval);
         _engine = new ExecutionEngine(_options, _logger);
+        _metrics = new StoreMetrics(meterFactory, QueueLengthMeasurements);
     }
 
     /// <summary>Creates a store from options in the <see cref="IOptions{TOptions}"/> pattern.</summary>
     /// <exception cref="AiArgumentException">The options are invalid, or two backends share a name.</exception>
-    public AiStore(IOptions<AiStoreOptions> options, IEnumerable<IModelBackend> backends, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
-        : this(options?.Value, backends, loggerFactory, timeProvider)
+    public AiStore(IOptions<AiStoreOptions> options, IEnumerable<IModelBackend> backends, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
+        : this(options?.Value, backends, loggerFactory, timeProvider, meterFactory)
     {
     }
 
@@ -153,13 +166,18 @@ public sealed partial class AiStore : IAiStore
             key, backend.Name.ToUpperInvariant(), options.Device, options.Tag, options.BatchSize, options.MinBatchSize,
             options.MinBatchTimeout, compiled.Inputs, compiled.Outputs, blob);
         var stored = new StoredModel(info, compiled);
+        if (options.BatchSize > 0)
+        {
+            stored.Batcher = new ModelBatcher(this, stored, _engine.GetQueue(options.Device), _time);
+        }
+
         try
         {
             _keyspace.Set(key, KeyType.Model, stored, blob.Length, KeyExpiry.None);
         }
         catch
         {
-            compiled.Dispose();
+            stored.Release();
             throw;
         }
 
@@ -192,23 +210,18 @@ public sealed partial class AiStore : IAiStore
     public void ExecuteModel(string key, IReadOnlyList<string> inputKeys, IReadOnlyList<string> outputKeys, TimeSpan? timeout = null)
     {
         StoredModel model = AcquireModel(CheckKey(key));
+        AiTensor[] inputs;
         try
         {
-            AiTensor[] inputs = ResolveKeyedCall(model, inputKeys, outputKeys);
-            using var deadline = ExecutionDeadline.Start(timeout ?? _options.DefaultExecutionTimeout, _time, CancellationToken.None);
-            try
-            {
-                RunAndPublish(model, inputs, outputKeys, deadline.Token);
-            }
-            catch (OperationCanceledException ex)
-            {
-                throw deadline.Translate(ex, $"model '{key}'");
-            }
+            inputs = ResolveKeyedCall(model, inputKeys, outputKeys);
         }
-        finally
+        catch
         {
             model.Release();
+            throw;
         }
+
+        ExecuteOnCaller(model, inputs, outputKeys, timeout);
     }
 
     /// <inheritdoc />
@@ -226,7 +239,7 @@ public sealed partial class AiStore : IAiStore
             throw;
         }
 
-        return EnqueueAsync(model, inputs, outputKeys, timeout, cancellationToken);
+        return Submit(model, inputs, outputKeys, timeout, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -236,20 +249,14 @@ public sealed partial class AiStore : IAiStore
         try
         {
             InputValidator.Validate(model.Info, inputs, null);
-            using var deadline = ExecutionDeadline.Start(timeout ?? _options.DefaultExecutionTimeout, _time, CancellationToken.None);
-            try
-            {
-                return Run(model, inputs, deadline.Token);
-            }
-            catch (OperationCanceledException ex)
-            {
-                throw deadline.Translate(ex, $"model '{key}'");
-            }
         }
-        finally
+        catch
         {
             model.Release();
+            throw;
         }
+
+        return ExecuteOnCaller(model, inputs.ToArray(), null, timeout);
     }
 
     /// <inheritdoc />
@@ -268,13 +275,37 @@ public sealed partial class AiStore : IAiStore
             throw;
         }
 
-        return EnqueueAsync(model, copy, null, timeout, cancellationToken);
+        return Submit(model, copy, null, timeout, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public RunInfo GetRunInfo(string key)
+    {
+        var entry = _keyspace.Get(CheckKey(key));
+        return entry?.Value is IRunStatisticsOwner owner
+            ? owner.GetRunInfo()
+            : throw new AiKeyNotFoundException(key, $"cannot find run info for key '{key}': it holds no model or script");
+    }
+
+    /// <inheritdoc />
+    public void ResetRunStatistics(string key)
+    {
+        var entry = _keyspace.Get(CheckKey(key));
+        if (entry?.Value is not IRunStatisticsOwner owner)
+        {
+            throw new AiKeyNotFoundException(key, $"cannot find run info for key '{key}': it holds no model or script");
+        }
+
+        owner.Statistics.Reset();
     }
 
     /// <summary>Deletes every key.</summary>
     public void Clear() => _keyspace.Clear();
 
-    /// <summary>Stops the run queues (queued work finishes first) and releases every model.</summary>
+    /// <summary>
+    /// Cancels queued and running executions (their callers get <see cref="OperationCanceledException"/>), stops the
+    /// run queues and releases every model.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -282,51 +313,140 @@ public sealed partial class AiStore : IAiStore
             return;
         }
 
+        _shutdown.Cancel();
         _engine.Dispose();
         _keyspace.Dispose();
+        _metrics.Dispose();
+        _shutdown.Dispose();
+    }
+
+    private ExecutionDeadline StartDeadline(TimeSpan? timeout, CancellationToken cancellationToken) =>
+        ExecutionDeadline.Start(timeout ?? _options.DefaultExecutionTimeout, _time, _shutdown.Token, cancellationToken);
+
+    private IEnumerable<Measurement<int>> QueueLengthMeasurements()
+    {
+        foreach (var (device, length) in _engine.GetQueueLengths())
+        {
+            yield return new Measurement<int>(length, new KeyValuePair<string, object?>("redisai.device", device));
+        }
     }
 
     internal AiTensor[] RunAndPublish(StoredModel model, AiTensor[] inputs, IReadOnlyList<string>? outputKeys, CancellationToken cancellationToken)
     {
-        AiTensor[] outputs = Run(model, inputs, cancellationToken);
+        AiTensor[] outputs = Run(model, inputs, [inputs.Length > 0 ? inputs[0].RowCount : 0], cancellationToken);
+        Publish(outputKeys, outputs);
+        return outputs;
+    }
+
+    /// <summary>Runs a batch formed by a <see cref="ModelBatcher"/>; each member's statistics get the batch's time.</summary>
+    internal AiTensor[] RunBatch(StoredModel model, AiTensor[] inputs, ReadOnlySpan<long> memberRows)
+    {
+        _metrics.RecordBatch(inputs[0].RowCount);
+        return Run(model, inputs, memberRows, CancellationToken.None);
+    }
+
+    /// <summary>Writes a keyed call's outputs, all or none; does nothing for a direct call.</summary>
+    internal void Publish(IReadOnlyList<string>? outputKeys, AiTensor[] outputs)
+    {
         if (outputKeys is not null)
         {
             string[] keys = outputKeys as string[] ?? [.. outputKeys];
             _keyspace.SetMany(keys, outputs, KeyExpiry.None);
         }
-
-        return outputs;
     }
 
-    private static AiTensor[] Run(StoredModel model, ReadOnlySpan<AiTensor> inputs, CancellationToken cancellationToken)
+    private AiTensor[] Run(StoredModel model, ReadOnlySpan<AiTensor> inputs, ReadOnlySpan<long> memberRows, CancellationToken cancellationToken)
     {
+        using Activity? activity = AiStoreTelemetry.ActivitySource.StartActivity("redisai.model.execute");
+        activity?.SetTag("redisai.key", model.Key);
+        activity?.SetTag("redisai.backend", model.Info.Backend);
+        activity?.SetTag("redisai.device", model.Info.Device.ToString());
+        activity?.SetTag("redisai.batch.members", memberRows.Length);
         var outputs = new AiTensor[model.Info.Outputs.Count];
+        long started = _time.GetTimestamp();
         try
         {
             model.Compiled.Run(inputs, outputs, new RunContext(model.Key, cancellationToken));
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                if (outputs[i] is null)
+                {
+                    throw new AiBackendException(AiErrorCode.ExecutionFailed, $"model '{model.Key}' ({model.Info.Backend}) did not produce output {i} ('{model.Info.Outputs[i].Name}')");
+                }
+            }
         }
-        catch (Exception ex) when (ex is not (AiStoreException or OperationCanceledException))
+        catch (OperationCanceledException)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
+            throw;
+        }
+        catch (Exception ex)
+        {
+            TimeSpan failed = _time.GetElapsedTime(started);
+            foreach (long _ in memberRows)
+            {
+                model.Statistics.RecordError(failed);
+            }
+
+            _metrics.RecordExecution(model.Key, KeyType.Model, model.Info.Backend, model.Info.Device, failed, ex);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            if (ex is AiStoreException)
+            {
+                throw;
+            }
+
             throw new AiBackendException(AiErrorCode.ExecutionFailed, $"model '{model.Key}' ({model.Info.Backend}) failed: {ex.Message}", ex);
         }
 
-        for (int i = 0; i < outputs.Length; i++)
+        TimeSpan elapsed = _time.GetElapsedTime(started);
+        foreach (long rows in memberRows)
         {
-            if (outputs[i] is null)
-            {
-                throw new AiBackendException(AiErrorCode.ExecutionFailed, $"model '{model.Key}' ({model.Info.Backend}) did not produce output {i} ('{model.Info.Outputs[i].Name}')");
-            }
+            model.Statistics.RecordSuccess(elapsed, outputs.Length > 0 && memberRows.Length == 1 ? outputs[0].RowCount : rows);
         }
 
+        _metrics.RecordExecution(model.Key, KeyType.Model, model.Info.Backend, model.Info.Device, elapsed, null);
         return outputs;
     }
 
-    private async Task<AiTensor[]> EnqueueAsync(StoredModel model, AiTensor[] inputs, IReadOnlyList<string>? outputKeys, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>Runs a call on the caller's thread, holding one of the device's slots; batched models go through their batcher.</summary>
+    private AiTensor[] ExecuteOnCaller(StoredModel model, AiTensor[] inputs, IReadOnlyList<string>? outputKeys, TimeSpan? timeout)
+    {
+        if (model.Batcher is not null)
+        {
+            return Submit(model, inputs, outputKeys, timeout, CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        try
+        {
+            DeviceQueue queue = _engine.GetQueue(model.Info.Device);
+            using var deadline = StartDeadline(timeout, CancellationToken.None);
+            queue.EnterSlot();
+            try
+            {
+                return RunAndPublish(model, inputs, outputKeys, deadline.Token);
+            }
+            catch (OperationCanceledException ex)
+            {
+                throw deadline.Translate(ex, $"model '{model.Key}'");
+            }
+            finally
+            {
+                queue.ExitSlot();
+            }
+        }
+        finally
+        {
+            model.Release();
+        }
+    }
+
+    /// <summary>Queues a call on its device (or its model's batcher). Takes over the caller's model reference.</summary>
+    private Task<AiTensor[]> Submit(StoredModel model, AiTensor[] inputs, IReadOnlyList<string>? outputKeys, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         ExecutionDeadline deadline;
         try
         {
-            deadline = ExecutionDeadline.Start(timeout ?? _options.DefaultExecutionTimeout, _time, cancellationToken);
+            deadline = StartDeadline(timeout, cancellationToken);
         }
         catch
         {
@@ -334,10 +454,21 @@ public sealed partial class AiStore : IAiStore
             throw;
         }
 
-        var item = new ModelRunWorkItem(this, model, inputs, outputKeys, deadline);
+        var item = new ModelRunWorkItem(this, model, inputs, outputKeys, deadline, _time.GetTimestamp());
+        if (model.Batcher is { } batcher)
+        {
+            batcher.Add(item);
+            return item.Task;
+        }
+
+        return EnqueueAsync(item);
+    }
+
+    private async Task<AiTensor[]> EnqueueAsync(ModelRunWorkItem item)
+    {
         try
         {
-            await _engine.GetQueue(model.Info.Device).EnqueueAsync(item, deadline.Token).ConfigureAwait(false);
+            await _engine.GetQueue(item.Model.Info.Device).EnqueueAsync(item, item.CancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

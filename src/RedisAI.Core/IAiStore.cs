@@ -10,7 +10,7 @@ namespace RedisAI;
 /// Thread-safe: every member may be called from any number of threads at once. Every operation either succeeds or
 /// throws an <see cref="AiStoreException"/> and leaves the store as it was.
 /// </remarks>
-public interface IAiStore : IDisposable
+public partial interface IAiStore : IDisposable
 {
     /// <summary>Whether the key exists (and has not expired).</summary>
     bool Exists(string key);
@@ -103,6 +103,14 @@ public interface IAiStore : IDisposable
     /// <exception cref="AiTimeoutException">The run took longer than the timeout.</exception>
     /// <exception cref="AiBackendException">The backend failed.</exception>
     AiTensor[] RunModel(string key, ReadOnlySpan<AiTensor> inputs, TimeSpan? timeout = null);
+
+    /// <summary>Execution statistics of a model or script (RedisAI's AI.INFO).</summary>
+    /// <exception cref="AiKeyNotFoundException">The key holds no model or script.</exception>
+    RunInfo GetRunInfo(string key);
+
+    /// <summary>Zeroes a model's or script's statistics (AI.INFO ... RESETSTAT).</summary>
+    /// <exception cref="AiKeyNotFoundException">The key holds no model or script.</exception>
+    void ResetRunStatistics(string key);
 
     /// <summary>As <see cref="RunModel"/>, through the model device's run queue.</summary>
     Task<AiTensor[]> RunModelAsync(string key, IReadOnlyList<AiTensor> inputs, TimeSpan? timeout = null, CancellationToken cancellationToken = default);

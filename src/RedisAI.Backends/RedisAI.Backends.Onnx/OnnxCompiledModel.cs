@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -10,13 +11,12 @@ namespace RedisAI.Backends.Onnx;
 /// </summary>
 internal sealed class OnnxCompiledModel : ICompiledModel
 {
-    // Shared by runs that cannot be cancelled; a cancellable run gets its own so Terminate stops only it.
-    private readonly RunOptions _uncancellableRunOptions = new();
+    // Each run needs its own RunOptions so Terminate stops only that run; they are reused unless terminated.
+    private readonly ConcurrentBag<RunOptions> _runOptionsPool = [];
     private readonly InferenceSession _session;
     private readonly string _key;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
-    private readonly TensorElementType[] _inputTypes;
 
     public OnnxCompiledModel(InferenceSession session, ModelLoadContext context)
     {
@@ -26,11 +26,6 @@ internal sealed class OnnxCompiledModel : ICompiledModel
         _outputNames = SelectNames("output", context.Outputs, session.OutputNames);
         Inputs = Describe("input", _inputNames, session.InputMetadata);
         Outputs = Describe("output", _outputNames, session.OutputMetadata);
-        _inputTypes = new TensorElementType[Inputs.Count];
-        for (int i = 0; i < _inputTypes.Length; i++)
-        {
-            _inputTypes[i] = session.InputMetadata[_inputNames[i]].ElementDataType;
-        }
     }
 
     public IReadOnlyList<TensorInfo> Inputs { get; }
@@ -42,12 +37,12 @@ internal sealed class OnnxCompiledModel : ICompiledModel
         CancellationToken token = context.CancellationToken;
         token.ThrowIfCancellationRequested();
         var values = new OrtValue[inputs.Length];
-        RunOptions runOptions = token.CanBeCanceled ? new RunOptions() : _uncancellableRunOptions;
+        RunOptions runOptions = _runOptionsPool.TryTake(out var pooled) ? pooled : new RunOptions();
         try
         {
             for (int i = 0; i < values.Length; i++)
             {
-                values[i] = ToOrtValue(inputs[i], _inputTypes[i]);
+                values[i] = ToOrtValue(inputs[i]);
             }
 
             using (token.UnsafeRegister(static state => ((RunOptions)state!).Terminate = true, runOptions))
@@ -78,9 +73,13 @@ internal sealed class OnnxCompiledModel : ICompiledModel
                 value?.Dispose();
             }
 
-            if (!ReferenceEquals(runOptions, _uncancellableRunOptions))
+            if (runOptions.Terminate)
             {
                 runOptions.Dispose();
+            }
+            else
+            {
+                _runOptionsPool.Add(runOptions);
             }
         }
     }
@@ -88,10 +87,13 @@ internal sealed class OnnxCompiledModel : ICompiledModel
     public void Dispose()
     {
         _session.Dispose();
-        _uncancellableRunOptions.Dispose();
+        while (_runOptionsPool.TryTake(out var runOptions))
+        {
+            runOptions.Dispose();
+        }
     }
 
-    private static unsafe OrtValue ToOrtValue(AiTensor tensor, TensorElementType declared)
+    private static unsafe OrtValue ToOrtValue(AiTensor tensor)
     {
         long[] shape = tensor.Shape.Dimensions.ToArray();
         if (tensor.DataType == DataType.String)
@@ -108,8 +110,7 @@ internal sealed class OnnxCompiledModel : ICompiledModel
         // The tensor's buffer is allocated pinned and outlives the run (the caller holds the tensor), so
         // ONNX Runtime reads it in place.
         using var pin = tensor.Pin();
-        TensorElementType type = declared == TensorElementType.DataTypeMax ? OnnxTypes.ToElementType(tensor.DataType) : OnnxTypes.ToElementType(tensor.DataType);
-        return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, type, shape, (nint)pin.Pointer, tensor.ByteCount);
+        return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OnnxTypes.ToElementType(tensor.DataType), shape, (nint)pin.Pointer, tensor.ByteCount);
     }
 
     private AiTensor ToTensor(OrtValue value, int index)

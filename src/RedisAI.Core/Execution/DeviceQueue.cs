@@ -11,6 +11,10 @@ internal sealed partial class DeviceQueue : IDisposable
 {
     private readonly Channel<WorkItem> _channel;
     private readonly Thread[] _workers;
+
+    // One slot per worker: callers that run inline (synchronous executions) take a slot too, so a device never
+    // runs more executions at once than its configured threads.
+    private readonly SemaphoreSlim _slots;
     private readonly QueueFullBehavior _fullBehavior;
     private readonly ILogger _logger;
     private int _pending;
@@ -25,6 +29,7 @@ internal sealed partial class DeviceQueue : IDisposable
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = options.ThreadsPerQueue == 1,
         });
+        _slots = new SemaphoreSlim(options.ThreadsPerQueue, options.ThreadsPerQueue);
         _workers = new Thread[options.ThreadsPerQueue];
         for (int i = 0; i < _workers.Length; i++)
         {
@@ -38,8 +43,28 @@ internal sealed partial class DeviceQueue : IDisposable
     /// <summary>Executions queued and not yet started.</summary>
     public int Length => Volatile.Read(ref _pending);
 
+    /// <summary>Executions waiting outside the queue itself (batch requests); counted in <see cref="Length"/>.</summary>
+    public void AddWaiting(int delta) => Interlocked.Add(ref _pending, delta);
+
+    /// <summary>Takes one of the device's execution slots for a caller that runs on its own thread.</summary>
+    public void EnterSlot() => _slots.Wait();
+
+    /// <summary>Returns a slot taken with <see cref="EnterSlot"/>.</summary>
+    public void ExitSlot() => _slots.Release();
+
+    /// <summary>Queues an internal item (not an execution), waiting in the background if the queue is full.</summary>
+    public void EnqueueInternal(WorkItem item)
+    {
+        if (!_channel.Writer.TryWrite(item))
+        {
+            _ = _channel.Writer.WriteAsync(item).AsTask();
+        }
+    }
+
+    /// <summary>Queues an item; it is abandoned (its caller completed) if its token fires before a worker starts it.</summary>
     public ValueTask EnqueueAsync(WorkItem item, CancellationToken cancellationToken)
     {
+        item.AbandonOnCancellation();
         Interlocked.Increment(ref _pending);
         if (_channel.Writer.TryWrite(item))
         {
@@ -62,6 +87,8 @@ internal sealed partial class DeviceQueue : IDisposable
         {
             worker.Join();
         }
+
+        _slots.Dispose();
     }
 
     private async ValueTask WaitForRoomAsync(WorkItem item, CancellationToken cancellationToken)
@@ -84,7 +111,11 @@ internal sealed partial class DeviceQueue : IDisposable
         {
             while (reader.TryRead(out var item))
             {
-                Interlocked.Decrement(ref _pending);
+                if (item.IsExecution)
+                {
+                    Interlocked.Decrement(ref _pending);
+                }
+
                 Run(item);
             }
 
@@ -98,6 +129,12 @@ internal sealed partial class DeviceQueue : IDisposable
 
     private void Run(WorkItem item)
     {
+        if (!item.TryStart())
+        {
+            return; // abandoned while queued: its caller was already completed
+        }
+
+        _slots.Wait();
         try
         {
             if (item.CancellationToken.IsCancellationRequested)
@@ -113,6 +150,10 @@ internal sealed partial class DeviceQueue : IDisposable
             // Execute completes its caller itself; reaching here is a bug, but the worker must survive it.
             LogWorkerFault(_logger, Name, ex);
             item.Fail(ex);
+        }
+        finally
+        {
+            _slots.Release();
         }
     }
 

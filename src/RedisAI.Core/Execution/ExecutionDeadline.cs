@@ -21,11 +21,26 @@ internal readonly struct ExecutionDeadline : IDisposable
 
     public TimeSpan? Duration { get; }
 
-    public static ExecutionDeadline Start(TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
+    public static ExecutionDeadline Start(TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken) =>
+        Start(timeout, time, CancellationToken.None, cancellationToken);
+
+    /// <summary>Starts a deadline that also fires when <paramref name="shutdown"/> (the store's disposal) does.</summary>
+    public static ExecutionDeadline Start(TimeSpan? timeout, TimeProvider time, CancellationToken shutdown, CancellationToken cancellationToken)
     {
         if (timeout is not { } duration)
         {
-            return new ExecutionDeadline(null, null, null, cancellationToken);
+            if (!cancellationToken.CanBeCanceled)
+            {
+                return new ExecutionDeadline(null, null, null, shutdown);
+            }
+
+            if (!shutdown.CanBeCanceled)
+            {
+                return new ExecutionDeadline(null, null, null, cancellationToken);
+            }
+
+            var callerOrShutdown = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown);
+            return new ExecutionDeadline(null, callerOrShutdown, null, callerOrShutdown.Token);
         }
 
         if (duration <= TimeSpan.Zero)
@@ -34,12 +49,7 @@ internal readonly struct ExecutionDeadline : IDisposable
         }
 
         var timeoutSource = new CancellationTokenSource(duration, time);
-        if (!cancellationToken.CanBeCanceled)
-        {
-            return new ExecutionDeadline(timeoutSource, null, duration, timeoutSource.Token);
-        }
-
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutSource.Token, shutdown, cancellationToken);
         return new ExecutionDeadline(timeoutSource, linked, duration, linked.Token);
     }
 

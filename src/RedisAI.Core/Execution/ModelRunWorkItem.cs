@@ -1,24 +1,34 @@
 namespace RedisAI;
 
-/// <summary>A model execution queued on its device: runs, publishes keyed outputs, completes the caller.</summary>
+/// <summary>
+/// One model execution: its inputs, where its outputs go, its deadline and its caller. Runs alone on a device
+/// queue, or as a member of a batch formed by the model's <see cref="ModelBatcher"/>.
+/// </summary>
 internal sealed class ModelRunWorkItem : WorkItem
 {
     private readonly AiStore _store;
-    private readonly StoredModel _model;
-    private readonly AiTensor[] _inputs;
-    private readonly IReadOnlyList<string>? _outputKeys;
     private readonly ExecutionDeadline _deadline;
     private readonly TaskCompletionSource<AiTensor[]> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _completed;
 
-    public ModelRunWorkItem(AiStore store, StoredModel model, AiTensor[] inputs, IReadOnlyList<string>? outputKeys, ExecutionDeadline deadline)
+    public ModelRunWorkItem(AiStore store, StoredModel model, AiTensor[] inputs, IReadOnlyList<string>? outputKeys, ExecutionDeadline deadline, long enqueuedAt)
     {
         _store = store;
-        _model = model;
-        _inputs = inputs;
-        _outputKeys = outputKeys;
+        Model = model;
+        Inputs = inputs;
+        OutputKeys = outputKeys;
         _deadline = deadline;
+        EnqueuedAt = enqueuedAt;
     }
+
+    public StoredModel Model { get; }
+
+    public AiTensor[] Inputs { get; }
+
+    public IReadOnlyList<string>? OutputKeys { get; }
+
+    /// <summary>When the call was queued, as a <see cref="TimeProvider"/> timestamp (MINBATCHTIMEOUT counts from here).</summary>
+    public long EnqueuedAt { get; }
 
     public Task<AiTensor[]> Task => _completion.Task;
 
@@ -29,7 +39,7 @@ internal sealed class ModelRunWorkItem : WorkItem
         AiTensor[] outputs;
         try
         {
-            outputs = _store.RunAndPublish(_model, _inputs, _outputKeys, _deadline.Token);
+            outputs = _store.RunAndPublish(Model, Inputs, OutputKeys, _deadline.Token);
         }
         catch (Exception ex)
         {
@@ -37,6 +47,12 @@ internal sealed class ModelRunWorkItem : WorkItem
             return;
         }
 
+        Succeed(outputs);
+    }
+
+    /// <summary>Completes the caller with outputs (already published when the call is keyed).</summary>
+    public void Succeed(AiTensor[] outputs)
+    {
         if (Finish())
         {
             _completion.SetResult(outputs);
@@ -47,7 +63,7 @@ internal sealed class ModelRunWorkItem : WorkItem
     {
         if (Finish())
         {
-            _completion.SetException(_deadline.Translate(exception, $"model '{_model.Key}'"));
+            _completion.SetException(_deadline.Translate(exception, $"model '{Model.Key}'"));
         }
     }
 
@@ -58,7 +74,7 @@ internal sealed class ModelRunWorkItem : WorkItem
             return false;
         }
 
-        _model.Release();
+        Model.Release();
         _deadline.Dispose();
         return true;
     }

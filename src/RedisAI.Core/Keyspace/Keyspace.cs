@@ -11,6 +11,8 @@ namespace RedisAI;
 /// every read) and removed by a periodic sweep, so their memory is released even if nobody reads them again.
 /// Values that hold native resources (<see cref="IRefCounted"/>) are released after they leave the keyspace,
 /// outside the lock.
+/// Change listeners (<see cref="IStoreChangeListener"/>, the append-only log) are told of every write under the write
+/// lock, after the write's checks and before it applies, so they see changes in apply order and can refuse one.
 /// </remarks>
 internal sealed class Keyspace : IDisposable
 {
@@ -24,6 +26,7 @@ internal sealed class Keyspace : IDisposable
     private readonly long[] _bytes = new long[4];
     private readonly long[] _counts = new long[4];
     private long _version;
+    private IStoreChangeListener[] _listeners = [];
 
     public Keyspace(TimeProvider time, TimeSpan sweepInterval)
     {
@@ -35,6 +38,31 @@ internal sealed class Keyspace : IDisposable
     public long Version => Interlocked.Read(ref _version);
 
     public long NowTicks => _time.GetUtcNow().UtcTicks;
+
+    /// <summary>Adds a listener told of every later change (see <see cref="IStoreChangeListener"/>).</summary>
+    public void AddListener(IStoreChangeListener listener)
+    {
+        lock (_writeLock)
+        {
+            _listeners = [.. _listeners, listener];
+        }
+    }
+
+    /// <summary>Removes a listener; returns whether it was registered.</summary>
+    public bool RemoveListener(IStoreChangeListener listener)
+    {
+        lock (_writeLock)
+        {
+            int index = Array.IndexOf(_listeners, listener);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            _listeners = [.. _listeners.AsSpan(0, index), .. _listeners.AsSpan(index + 1)];
+            return true;
+        }
+    }
 
     public KeyspaceEntry? Get(string key)
     {
@@ -66,7 +94,9 @@ internal sealed class Keyspace : IDisposable
         lock (_writeLock)
         {
             old = CheckWritable(key, type);
-            Store(key, new KeyspaceEntry(type, value, sizeInBytes, ExpiryTicks(expiry, old)), old);
+            var entry = new KeyspaceEntry(type, value, sizeInBytes, ExpiryTicks(expiry, old));
+            NotifySet(key, entry);
+            Store(key, entry, old);
         }
 
         ReleaseValue(old);
@@ -83,6 +113,15 @@ internal sealed class Keyspace : IDisposable
             foreach (string key in keys)
             {
                 CheckWritable(key, KeyType.Tensor);
+            }
+
+            if (_listeners.Length != 0)
+            {
+                // Every listener hears of every key before any is written, so a refusal leaves no key written.
+                for (int i = 0; i < keys.Length; i++)
+                {
+                    NotifySet(keys[i], new KeyspaceEntry(KeyType.Tensor, tensors[i], tensors[i].ByteCount, ExpiryTicks(expiry, Get(keys[i]))));
+                }
             }
 
             for (int i = 0; i < keys.Length; i++)
@@ -121,6 +160,7 @@ internal sealed class Keyspace : IDisposable
                 throw new AiWrongTypeException(key, expected, old.Type);
             }
 
+            Notify(new StoreChange(StoreChangeKind.Removed, key, null));
             Detach(key, old);
         }
 
@@ -140,7 +180,13 @@ internal sealed class Keyspace : IDisposable
             }
 
             long ticks = timeToLive is { } ttl ? ExpiryTicks(KeyExpiry.After(ttl), old) : KeyspaceEntry.NoExpiry;
-            Store(key, old.WithExpiry(ticks), old);
+            var entry = old.WithExpiry(ticks);
+            if (_listeners.Length != 0)
+            {
+                Notify(new StoreChange(StoreChangeKind.ExpiryChanged, key, StoreEntry.From(key, entry)));
+            }
+
+            Store(key, entry, old);
             return true;
         }
     }
@@ -163,7 +209,13 @@ internal sealed class Keyspace : IDisposable
     }
 
     /// <summary>A point-in-time copy of every live entry: consistent, because writers are held off while it is taken.</summary>
-    public List<KeyValuePair<string, KeyspaceEntry>> Snapshot()
+    public List<KeyValuePair<string, KeyspaceEntry>> Snapshot() => Snapshot(out _, out _);
+
+    /// <summary>
+    /// As <see cref="Snapshot()"/>, with the <see cref="Version"/> and the time at which it was taken. Only references
+    /// are copied (entries are immutable), so writers wait for a walk of the dictionary, not for the data.
+    /// </summary>
+    public List<KeyValuePair<string, KeyspaceEntry>> Snapshot(out long version, out long nowTicks)
     {
         lock (_writeLock)
         {
@@ -177,7 +229,51 @@ internal sealed class Keyspace : IDisposable
                 }
             }
 
+            version = _version;
+            nowTicks = now;
             return list;
+        }
+    }
+
+    /// <summary>
+    /// Replaces every key with <paramref name="entries"/> in one step (loading a snapshot): readers see the old
+    /// contents or the new, never a mix. Listeners are told <see cref="StoreChangeKind.Cleared"/>, then each key.
+    /// </summary>
+    public void ReplaceAll(IReadOnlyList<KeyValuePair<string, KeyspaceEntry>> entries)
+    {
+        List<KeyspaceEntry> removed;
+        lock (_writeLock)
+        {
+            if (_listeners.Length != 0)
+            {
+                Notify(new StoreChange(StoreChangeKind.Cleared, null, null));
+                foreach (var (key, entry) in entries)
+                {
+                    NotifySet(key, entry);
+                }
+            }
+
+            removed = [.. _entries.Values];
+            _entries.Clear();
+            _volatileKeys.Clear();
+            Array.Clear(_bytes);
+            Array.Clear(_counts);
+            _version++;
+            foreach (var (key, entry) in entries)
+            {
+                var old = _entries.GetValueOrDefault(key);
+                if (old is not null)
+                {
+                    removed.Add(old);
+                }
+
+                Store(key, entry, old);
+            }
+        }
+
+        foreach (var entry in removed)
+        {
+            ReleaseValue(entry);
         }
     }
 
@@ -210,11 +306,26 @@ internal sealed class Keyspace : IDisposable
     }
 
     /// <summary>Removes every key.</summary>
-    public void Clear()
+    public void Clear() => Clear(notify: true);
+
+    public void Dispose()
+    {
+        _sweeper.Dispose();
+
+        // Releasing memory at shutdown is not a change of the data: listeners (the append-only log) must not record it.
+        Clear(notify: false);
+    }
+
+    private void Clear(bool notify)
     {
         List<KeyspaceEntry> removed;
         lock (_writeLock)
         {
+            if (notify)
+            {
+                Notify(new StoreChange(StoreChangeKind.Cleared, null, null));
+            }
+
             removed = [.. _entries.Values];
             _entries.Clear();
             _volatileKeys.Clear();
@@ -227,12 +338,6 @@ internal sealed class Keyspace : IDisposable
         {
             ReleaseValue(entry);
         }
-    }
-
-    public void Dispose()
-    {
-        _sweeper.Dispose();
-        Clear();
     }
 
     private KeyspaceEntry? CheckWritable(string key, KeyType type)
@@ -296,6 +401,7 @@ internal sealed class Keyspace : IDisposable
                 return;
             }
 
+            NotifyExpired(key);
             Detach(key, entry);
         }
 
@@ -309,4 +415,39 @@ internal sealed class Keyspace : IDisposable
     }
 
     private static void ReleaseValue(KeyspaceEntry? entry) => (entry?.Value as IRefCounted)?.Release();
+
+    // Caller holds the write lock. A listener's exception propagates: the write has not been applied yet.
+    private void Notify(in StoreChange change)
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.OnChange(change);
+        }
+    }
+
+    // Caller holds the write lock. Builds the change only when someone listens, so plain writes allocate nothing extra.
+    private void NotifySet(string key, KeyspaceEntry entry)
+    {
+        if (_listeners.Length != 0)
+        {
+            Notify(new StoreChange(StoreChangeKind.Set, key, StoreEntry.From(key, entry)));
+        }
+    }
+
+    // Caller holds the write lock. An expired key goes whatever a listener says (a reader may have found it), so a
+    // listener's failure is its own to report.
+    private void NotifyExpired(string key)
+    {
+        foreach (var listener in _listeners)
+        {
+            try
+            {
+                listener.OnChange(new StoreChange(StoreChangeKind.Expired, key, null));
+            }
+            catch (Exception ex) when (ex is AiStoreException or IOException)
+            {
+                // The key is removed regardless; see the comment above.
+            }
+        }
+    }
 }

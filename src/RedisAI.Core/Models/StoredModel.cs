@@ -3,17 +3,28 @@ using RedisAI.Backends;
 namespace RedisAI;
 
 /// <summary>
-/// A model as the keyspace holds it: metadata, the original bytes and the compiled model, shared by reference
-/// count. The keyspace holds one reference; each execution holds one while it runs, so replacing or deleting the
-/// key never disposes a model under a running call.
+/// A model as the keyspace holds it: metadata, the original bytes, the compiled model, its statistics and its
+/// batcher, shared by reference count. The keyspace holds one reference; each execution holds one while it runs,
+/// so replacing or deleting the key never disposes a model under a running call.
 /// </summary>
-internal sealed class StoredModel(ModelInfo info, ICompiledModel compiled) : IRefCounted
+internal sealed class StoredModel : IRefCounted, IRunStatisticsOwner
 {
     private int _references = 1;
 
-    public ModelInfo Info { get; } = info;
+    public StoredModel(ModelInfo info, ICompiledModel compiled)
+    {
+        Info = info;
+        Compiled = compiled;
+    }
 
-    public ICompiledModel Compiled { get; } = compiled;
+    public ModelInfo Info { get; }
+
+    public ICompiledModel Compiled { get; }
+
+    public RunStatistics Statistics { get; } = new(countsSamples: true);
+
+    /// <summary>Set at store time when the model has BATCHSIZE &gt; 0.</summary>
+    public ModelBatcher? Batcher { get; set; }
 
     public string Key => Info.Key;
 
@@ -39,7 +50,10 @@ internal sealed class StoredModel(ModelInfo info, ICompiledModel compiled) : IRe
     {
         if (Interlocked.Decrement(ref _references) == 0)
         {
+            Batcher?.Dispose();
             Compiled.Dispose();
         }
     }
+
+    public RunInfo GetRunInfo() => Statistics.ToInfo(Key, KeyType.Model, Info.Backend, Info.Device, Info.Tag);
 }

@@ -17,16 +17,16 @@ namespace RedisAI;
 /// <para>Thread-safe: every member may be called concurrently.</para>
 /// <para>A tensor holds at most <see cref="Array.MaxLength"/> bytes of data.</para>
 /// </remarks>
-public sealed class AiTensor
+public sealed partial class AiTensor
 {
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    private readonly byte[] _data;
+    private readonly TensorBuffer _data;
 
     // Start offset of each element in _data, for STRING tensors only; each element is followed by a NUL.
     private readonly int[]? _stringOffsets;
 
-    private AiTensor(DataType dataType, TensorShape shape, byte[] data, int[]? stringOffsets)
+    private AiTensor(DataType dataType, TensorShape shape, TensorBuffer data, int[]? stringOffsets)
     {
         DataType = dataType;
         Shape = shape;
@@ -64,13 +64,14 @@ public sealed class AiTensor
                 $"wrong number of values: {values.Length} given for a {DataTypes.GetName(type)} tensor of shape {tensorShape}, which holds {tensorShape.ElementCount}");
         }
 
-        byte[] data = AllocateData(type, tensorShape);
-        MemoryMarshal.AsBytes(values).CopyTo(data);
+        TensorBuffer data = AllocateData(type, tensorShape);
+        MemoryMarshal.AsBytes(values).CopyTo(data.Span);
         return new AiTensor(type, tensorShape, data, null);
     }
 
     /// <summary>Creates a tensor holding a copy of <paramref name="values"/> as a one-dimensional tensor.</summary>
     /// <exception cref="AiArgumentException"><typeparamref name="T"/> is not an element type.</exception>
+    [OverloadResolutionPriority(1)] // so Create([1, 2]) makes a [2] tensor, not a scalar with two values
     public static AiTensor Create<T>(T[] values) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -112,8 +113,8 @@ public sealed class AiTensor
             }
         }
 
-        byte[] buffer = AllocateData(dataType, shape);
-        data.CopyTo(buffer);
+        TensorBuffer buffer = AllocateData(dataType, shape);
+        data.CopyTo(buffer.Span);
         return new AiTensor(dataType, shape, buffer, null);
     }
 
@@ -128,8 +129,8 @@ public sealed class AiTensor
             return CreateStrings(empty, shape.Dimensions);
         }
 
-        byte[] data = AllocateData(dataType, shape);
-        data.AsSpan().Clear();
+        TensorBuffer data = AllocateData(dataType, shape);
+        data.Span.Clear();
         return new AiTensor(dataType, shape, data, null);
     }
 
@@ -159,15 +160,15 @@ public sealed class AiTensor
             total += Utf8.GetByteCount(value.AsSpan(0, nul >= 0 ? nul : value.Length)) + 1;
         }
 
-        byte[] data = AllocateBytes(total);
+        TensorBuffer data = TensorBuffer.Allocate(total);
         var offsets = new int[values.Length];
         int position = 0;
         for (int i = 0; i < values.Length; i++)
         {
             ReadOnlySpan<char> value = values[i].AsSpan().TrimEnd('\0');
             offsets[i] = position;
-            position += Utf8.GetBytes(value, data.AsSpan(position));
-            data[position++] = 0;
+            position += Utf8.GetBytes(value, data.Span[position..]);
+            data.Span[position++] = 0;
         }
 
         return new AiTensor(DataType.String, tensorShape, data, offsets);
@@ -175,6 +176,7 @@ public sealed class AiTensor
 
     /// <summary>Creates a one-dimensional <see cref="DataType.String"/> tensor.</summary>
     /// <exception cref="AiArgumentException">A value is null or contains an inner NUL.</exception>
+    [OverloadResolutionPriority(1)] // so CreateStrings(["a", "b"]) makes a [2] tensor
     public static AiTensor CreateStrings(string[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -194,8 +196,8 @@ public sealed class AiTensor
         }
 
         var shape = new TensorShape(dims);
-        byte[] data = AllocateData(type, shape);
-        source.FlattenTo(MemoryMarshal.Cast<byte, T>(data.AsSpan()));
+        TensorBuffer data = AllocateData(type, shape);
+        source.FlattenTo(MemoryMarshal.Cast<byte, T>(data.Span));
         return new AiTensor(type, shape, data, null);
     }
 
@@ -228,14 +230,14 @@ public sealed class AiTensor
     public ReadOnlySpan<T> GetData<T>() where T : unmanaged
     {
         EnsureElementType<T>();
-        return MemoryMarshal.Cast<byte, T>(_data);
+        return MemoryMarshal.Cast<byte, T>(_data.Span);
     }
 
     /// <summary>The raw little-endian bytes, read in place (RedisAI's BLOB format, NUL-separated for STRING).</summary>
-    public ReadOnlySpan<byte> GetBytes() => _data;
+    public ReadOnlySpan<byte> GetBytes() => _data.Span;
 
     /// <summary>The raw bytes as memory, for APIs that need to hold on to them (streams, async writers).</summary>
-    public ReadOnlyMemory<byte> GetMemory() => _data;
+    public ReadOnlyMemory<byte> GetMemory() => _data.Memory;
 
     /// <summary>A System.Numerics.Tensors view over the elements, without copying.</summary>
     /// <exception cref="AiArgumentException"><typeparamref name="T"/> does not match the tensor's data type.</exception>
@@ -259,7 +261,7 @@ public sealed class AiTensor
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, offsets.Length);
         int start = offsets[index];
         int end = index + 1 < offsets.Length ? offsets[index + 1] : _data.Length;
-        return _data.AsSpan(start, end - start - 1);
+        return _data.Span.Slice(start, end - start - 1);
     }
 
     /// <summary>String element <paramref name="index"/> (row-major).</summary>
@@ -283,7 +285,7 @@ public sealed class AiTensor
     /// Pins the data and returns its address, for native backends that run on it in place. The buffer is allocated
     /// pinned, so this never moves memory; the pointer is valid while this tensor is reachable. Never write through it.
     /// </summary>
-    public unsafe MemoryHandle Pin() => new(Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_data)));
+    public unsafe MemoryHandle Pin() => new(_data.Pointer);
 
     /// <summary>Whether <paramref name="other"/> has the same data type, shape and bytes.</summary>
     public bool ContentEquals(AiTensor? other) =>
@@ -292,7 +294,7 @@ public sealed class AiTensor
     /// <summary>Formats as <c>FLOAT [2, 2]</c>.</summary>
     public override string ToString() => $"{DataTypes.GetName(DataType)} {Shape}";
 
-    internal static AiTensor Adopt(DataType dataType, TensorShape shape, byte[] data) => new(dataType, shape, data, null);
+    internal static AiTensor Adopt(DataType dataType, TensorShape shape, TensorBuffer data) => new(dataType, shape, data, null);
 
     private static AiTensor FromStringBlob(TensorShape shape, ReadOnlySpan<byte> data)
     {
@@ -304,20 +306,20 @@ public sealed class AiTensor
                 $"Number of string elements in data blob does not match tensor length: the blob holds {nuls} NUL-terminated strings{(data.Length > 0 && data[^1] != 0 ? " and trailing bytes" : string.Empty)}, shape {shape} needs {count}");
         }
 
-        byte[] buffer = AllocateBytes(data.Length);
-        data.CopyTo(buffer);
+        TensorBuffer buffer = TensorBuffer.Allocate(data.Length);
+        data.CopyTo(buffer.Span);
         var offsets = new int[count];
         int position = 0;
         for (int i = 0; i < offsets.Length; i++)
         {
             offsets[i] = position;
-            position += buffer.AsSpan(position).IndexOf((byte)0) + 1;
+            position += buffer.Span[position..].IndexOf((byte)0) + 1;
         }
 
         return new AiTensor(DataType.String, shape, buffer, offsets);
     }
 
-    internal static byte[] AllocateData(DataType dataType, TensorShape shape)
+    internal static TensorBuffer AllocateData(DataType dataType, TensorShape shape)
     {
         long bytes;
         try
@@ -329,18 +331,7 @@ public sealed class AiTensor
             throw new AiArgumentException($"a {DataTypes.GetName(dataType)} tensor of shape {shape} is larger than a tensor can hold ({Array.MaxLength} bytes)");
         }
 
-        return AllocateBytes(bytes);
-    }
-
-    private static byte[] AllocateBytes(long bytes)
-    {
-        if (bytes > Array.MaxLength)
-        {
-            throw new AiArgumentException($"tensor data of {bytes} bytes is larger than a tensor can hold ({Array.MaxLength} bytes)");
-        }
-
-        // Pinned (POH) so backends can take the address without pinning per call, and GetData never moves.
-        return GC.AllocateUninitializedArray<byte>((int)bytes, pinned: true);
+        return TensorBuffer.Allocate(bytes);
     }
 
     private void EnsureElementType<T>() where T : unmanaged

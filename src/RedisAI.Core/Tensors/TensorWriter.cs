@@ -12,9 +12,10 @@ namespace RedisAI;
 /// <remarks>Not thread-safe: one producer fills it.</remarks>
 public sealed class TensorWriter
 {
-    private byte[]? _data;
+    private TensorBuffer _data;
+    private bool _completed;
 
-    internal TensorWriter(DataType dataType, TensorShape shape, byte[] data)
+    internal TensorWriter(DataType dataType, TensorShape shape, TensorBuffer data)
     {
         DataType = dataType;
         Shape = shape;
@@ -29,7 +30,7 @@ public sealed class TensorWriter
 
     /// <summary>The bytes to fill (contents start undefined).</summary>
     /// <exception cref="InvalidOperationException"><see cref="Complete"/> was called.</exception>
-    public Span<byte> Bytes => Data;
+    public Span<byte> Bytes => Data.Span;
 
     /// <summary>The elements to fill.</summary>
     /// <exception cref="AiArgumentException"><typeparamref name="T"/> does not match the data type.</exception>
@@ -40,30 +41,31 @@ public sealed class TensorWriter
             throw new AiArgumentException($"tensor holds {DataTypes.GetName(DataType)}, not {typeof(T).Name}");
         }
 
-        return MemoryMarshal.Cast<byte, T>(Data.AsSpan());
+        return MemoryMarshal.Cast<byte, T>(Data.Span);
     }
 
     /// <summary>The address of the buffer, for native producers. The buffer is pinned for its whole life.</summary>
     /// <exception cref="InvalidOperationException"><see cref="Complete"/> was called.</exception>
-    public unsafe MemoryHandle Pin() => new(Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Data)));
+    public unsafe MemoryHandle Pin() => new(Data.Pointer);
 
     /// <summary>Ends writing and returns the tensor, which owns the buffer from now on.</summary>
     /// <exception cref="InvalidOperationException"><see cref="Complete"/> was already called.</exception>
     public AiTensor Complete()
     {
-        byte[] data = Data;
+        TensorBuffer data = Data;
         if (DataType == DataType.Bool)
         {
             // Normalize so a producer writing non-0/1 bytes cannot create an invalid BOOL tensor.
-            foreach (ref byte b in data.AsSpan())
+            foreach (ref byte b in data.Span)
             {
                 b = b != 0 ? (byte)1 : (byte)0;
             }
         }
 
-        _data = null;
+        _completed = true;
+        _data = default;
         return AiTensor.Adopt(DataType, Shape, data);
     }
 
-    private byte[] Data => _data ?? throw new InvalidOperationException("The tensor was already completed.");
+    private TensorBuffer Data => _completed ? throw new InvalidOperationException("The tensor was already completed.") : _data;
 }

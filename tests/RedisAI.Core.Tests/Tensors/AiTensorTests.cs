@@ -147,6 +147,33 @@ public class AiTensorTests
     }
 
     [Fact]
+    public void Create_CollectionExpressionWithoutShape_IsOneDimensional()
+    {
+        Assert.Equal(new TensorShape(3), AiTensor.Create<float>([1, 2, 3]).Shape);
+        Assert.Equal(new TensorShape(2), AiTensor.CreateStrings(["a", "b"]).Shape);
+    }
+
+    [Fact]
+    public void ConcatenateRowsAndSliceRows_RoundTripNumbersAndStrings()
+    {
+        var a = AiTensor.Create<int>([1, 2, 3, 4], 2, 2);
+        var b = AiTensor.Create<int>([5, 6], 1, 2);
+        var s1 = AiTensor.CreateStrings(["x", "yy"], 1, 2);
+        var s2 = AiTensor.CreateStrings(["", "日本", "z", "w"], 2, 2);
+
+        var joined = AiTensor.ConcatenateRows([a, b]);
+        var strings = AiTensor.ConcatenateRows([s1, s2]);
+
+        Assert.Equal(new TensorShape(3, 2), joined.Shape);
+        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6 }, joined.GetData<int>().ToArray());
+        Assert.True(joined.SliceRows(2, 1).ContentEquals(b));
+        Assert.Equal(new[] { "x", "yy", "", "日本", "z", "w" }, strings.GetStrings());
+        Assert.True(strings.SliceRows(1, 2).ContentEquals(s2));
+        Assert.Throws<AiArgumentException>(() => AiTensor.ConcatenateRows([a, AiTensor.Create<int>([1, 2, 3], 1, 3)]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => a.SliceRows(1, 2));
+    }
+
+    [Fact]
     public void Create_WrongValueCount_Throws()
     {
         var ex = Assert.Throws<AiArgumentException>(() => AiTensor.Create(new[] { 1f }, 2));
@@ -191,6 +218,18 @@ public class AiTensorTests
         unsafe
         {
             Assert.True(pin.Pointer == Unsafe.AsPointer(ref Unsafe.AsRef(in first)));
+        }
+    }
+
+    [Fact]
+    public unsafe void Data_StartsOn64ByteBoundary_LikeNativeRuntimeBuffers()
+    {
+        foreach (int length in new[] { 0, 1, 3, 17, 1000 })
+        {
+            var tensor = AiTensor.Create(new byte[length]);
+            using var pin = tensor.Pin();
+
+            Assert.Equal(0, (long)pin.Pointer % 64);
         }
     }
 

@@ -96,7 +96,7 @@ internal ref struct ProtoReader
         int remaining = _data.Length - _position;
         if (length > (ulong)remaining)
         {
-            throw Error($"the field at byte {start} declares {length} bytes but only {remaining} remain");
+            throw Error($"truncated: the length at byte {start} declares {length} bytes but only {remaining} remain");
         }
 
         payloadOffset = Offset;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace RedisAI.Backends.Onnx.TensorProtos;
@@ -173,7 +174,7 @@ internal static class TensorProtoReader
 
         try
         {
-            return new TensorShape(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(dims));
+            return new TensorShape(CollectionsMarshal.AsSpan(dims));
         }
         catch (AiArgumentException ex)
         {
