@@ -108,6 +108,14 @@ internal sealed class Keyspace : IDisposable
     /// </summary>
     public void SetMany(ReadOnlySpan<string> keys, ReadOnlySpan<AiTensor> tensors, KeyExpiry expiry)
     {
+        Span<KeyExpiry> expiries = keys.Length <= 16 ? stackalloc KeyExpiry[keys.Length] : new KeyExpiry[keys.Length];
+        expiries.Fill(expiry);
+        SetMany(keys, tensors, expiries);
+    }
+
+    /// <summary>As <see cref="SetMany(ReadOnlySpan{string}, ReadOnlySpan{AiTensor}, KeyExpiry)"/>, with an expiry per key.</summary>
+    public void SetMany(ReadOnlySpan<string> keys, ReadOnlySpan<AiTensor> tensors, ReadOnlySpan<KeyExpiry> expiries)
+    {
         lock (_writeLock)
         {
             foreach (string key in keys)
@@ -120,7 +128,7 @@ internal sealed class Keyspace : IDisposable
                 // Every listener hears of every key before any is written, so a refusal leaves no key written.
                 for (int i = 0; i < keys.Length; i++)
                 {
-                    NotifySet(keys[i], new KeyspaceEntry(KeyType.Tensor, tensors[i], tensors[i].ByteCount, ExpiryTicks(expiry, Get(keys[i]))));
+                    NotifySet(keys[i], new KeyspaceEntry(KeyType.Tensor, tensors[i], tensors[i].ByteCount, ExpiryTicks(expiries[i], Get(keys[i]))));
                 }
             }
 
@@ -128,7 +136,7 @@ internal sealed class Keyspace : IDisposable
             {
                 // Looked up again: a key named twice replaces the entry this loop just wrote.
                 var old = Get(keys[i]);
-                Store(keys[i], new KeyspaceEntry(KeyType.Tensor, tensors[i], tensors[i].ByteCount, ExpiryTicks(expiry, old)), old);
+                Store(keys[i], new KeyspaceEntry(KeyType.Tensor, tensors[i], tensors[i].ByteCount, ExpiryTicks(expiries[i], old)), old);
             }
         }
     }
