@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using RedisAI.Backends;
 
 namespace RedisAI;
@@ -54,14 +55,14 @@ public sealed partial class AiStore
     }
 
     /// <summary>
-    /// Replaces the whole contents of the store with <paramref name="entries"/> (loading a snapshot). Every model is
-    /// compiled on its backend first; only when all are ready does the keyspace change, in one step that readers see
-    /// whole. Entries whose expiry has passed are left out.
+    /// Replaces the whole contents of the store with <paramref name="entries"/> (loading a snapshot). Every model and
+    /// script is compiled on its backend first; only when all are ready does the keyspace change, in one step that
+    /// readers see whole. Entries whose expiry has passed are left out.
     /// </summary>
     /// <param name="entries">The keys to hold; a key may appear once.</param>
     /// <param name="skipFailedKeys">
-    /// When false (the default), any key that cannot be restored (its backend is not registered, or its model does
-    /// not compile) leaves the store unchanged and is reported in <see cref="StoreRestoreResult.Failures"/>. When
+    /// When false (the default), any key that cannot be restored (its backend is not registered, its model or script
+    /// does not compile, or it is a <see cref="DotNetScript"/>, whose code is not data) leaves the store unchanged and is reported in <see cref="StoreRestoreResult.Failures"/>. When
     /// true, such keys are left out and the rest is restored.
     /// </param>
     /// <returns>What was restored, and every key that failed.</returns>
@@ -77,7 +78,7 @@ public sealed partial class AiStore
         var staged = new List<KeyValuePair<string, KeyspaceEntry>>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
         var failures = new List<StoreRestoreFailure>();
-        var compiled = new List<StoredModel>();
+        var compiled = new List<IRefCounted>();
         int expired = 0;
         try
         {
@@ -114,10 +115,21 @@ public sealed partial class AiStore
                         }
 
                         break;
+                    case ScriptInfo script:
+                        try
+                        {
+                            StoredScript stored = PrepareRestoredScript(script);
+                            compiled.Add(stored);
+                            staged.Add(new(entry.Key, new KeyspaceEntry(KeyType.Script, stored, Encoding.UTF8.GetByteCount(script.Source), expiresAt)));
+                        }
+                        catch (AiStoreException ex)
+                        {
+                            failures.Add(new StoreRestoreFailure(entry.Key, KeyType.Script, ex));
+                        }
 
-                    // SCRIPTS: compile the script here (as models above) once scripts exist in Core.
+                        break;
                     default:
-                        throw new AiArgumentException($"key '{entry.Key}' holds a {entry.Type}, which cannot be restored yet");
+                        throw new AiArgumentException($"key '{entry.Key}' holds a {entry.Type}, which cannot be restored");
                 }
             }
 
@@ -135,9 +147,9 @@ public sealed partial class AiStore
             throw;
         }
 
-        foreach (var model in compiled)
+        foreach (var value in compiled)
         {
-            _engine.GetQueue(model.Info.Device);
+            _engine.GetQueue(value is StoredModel model ? model.Info.Device : ((StoredScript)value).Info.Device);
         }
 
         return new StoreRestoreResult(true, staged.Count, expired, failures);
@@ -178,6 +190,24 @@ public sealed partial class AiStore
         }
 
         return stored;
+    }
+
+    private StoredScript PrepareRestoredScript(ScriptInfo script)
+    {
+        if (string.Equals(script.Backend, DotNetScript.BackendName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AiStoreException(
+                AiErrorCode.BackendNotFound,
+                $"script '{script.Key}' is a .NET script: its code is part of the application, not data, so it is stored again at start-up rather than restored");
+        }
+
+        return PrepareScript(script.Key, script.Source, new ScriptOptions
+        {
+            Backend = script.Backend,
+            Device = script.Device,
+            Tag = script.Tag,
+            EntryPoints = script.EntryPoints,
+        });
     }
 
     // The options that compile a model the way it was compiled when first stored. The IO names the model reported
@@ -222,11 +252,11 @@ public sealed partial class AiStore
             ? segment.Array
             : blob.ToArray();
 
-    private static void ReleaseAll(List<StoredModel> models)
+    private static void ReleaseAll(List<IRefCounted> values)
     {
-        foreach (var model in models)
+        foreach (var value in values)
         {
-            model.Release();
+            value.Release();
         }
     }
 }
