@@ -15,6 +15,11 @@ internal sealed partial class DeviceQueue : IDisposable
     // One slot per worker: callers that run inline (synchronous executions) take a slot too, so a device never
     // runs more executions at once than its configured threads.
     private readonly SemaphoreSlim _slots;
+
+    // Slots this thread holds on this device. An execution nested in one the thread is already running here (a
+    // script calling a model on its own device, like RedisAI's redisAI.model_execute) runs in that slot: waiting
+    // for a second one would deadlock a device whose slots are all taken by such callers.
+    private readonly ThreadLocal<int> _slotsHeldByThread = new();
     private readonly QueueFullBehavior _fullBehavior;
     private readonly ILogger _logger;
     private int _pending;
@@ -46,11 +51,31 @@ internal sealed partial class DeviceQueue : IDisposable
     /// <summary>Executions waiting outside the queue itself (batch requests); counted in <see cref="Length"/>.</summary>
     public void AddWaiting(int delta) => Interlocked.Add(ref _pending, delta);
 
-    /// <summary>Takes one of the device's execution slots for a caller that runs on its own thread.</summary>
-    public void EnterSlot() => _slots.Wait();
+    /// <summary>
+    /// Takes one of the device's execution slots for a caller that runs on its own thread; a thread that already
+    /// holds one of this device's slots keeps using it.
+    /// </summary>
+    public void EnterSlot()
+    {
+        int held = _slotsHeldByThread.Value;
+        if (held == 0)
+        {
+            _slots.Wait();
+        }
+
+        _slotsHeldByThread.Value = held + 1;
+    }
 
     /// <summary>Returns a slot taken with <see cref="EnterSlot"/>.</summary>
-    public void ExitSlot() => _slots.Release();
+    public void ExitSlot()
+    {
+        int held = _slotsHeldByThread.Value - 1;
+        _slotsHeldByThread.Value = held;
+        if (held == 0)
+        {
+            _slots.Release();
+        }
+    }
 
     /// <summary>Queues an internal item (not an execution), waiting in the background if the queue is full.</summary>
     public void EnqueueInternal(WorkItem item)
@@ -89,6 +114,7 @@ internal sealed partial class DeviceQueue : IDisposable
         }
 
         _slots.Dispose();
+        _slotsHeldByThread.Dispose();
     }
 
     private async ValueTask WaitForRoomAsync(WorkItem item, CancellationToken cancellationToken)
@@ -134,7 +160,7 @@ internal sealed partial class DeviceQueue : IDisposable
             return; // abandoned while queued: its caller was already completed
         }
 
-        _slots.Wait();
+        EnterSlot();
         try
         {
             if (item.CancellationToken.IsCancellationRequested)
@@ -153,7 +179,7 @@ internal sealed partial class DeviceQueue : IDisposable
         }
         finally
         {
-            _slots.Release();
+            ExitSlot();
         }
     }
 
