@@ -201,58 +201,12 @@ public sealed partial class AiStore
     }
 
     /// <summary>Runs a call on the caller's thread, holding one of the device's slots. Releases the call's script.</summary>
-    private AiTensor[] ExecuteScriptOnCaller(ScriptCall call, TimeSpan? timeout)
-    {
-        try
-        {
-            DeviceQueue queue = _engine.GetQueue(call.Script.Info.Device);
-            using var deadline = ExecutionDeadline.Start(timeout ?? _options.DefaultExecutionTimeout, _time, CancellationToken.None);
-            queue.EnterSlot();
-            try
-            {
-                return RunScriptAndPublish(call, deadline.Token);
-            }
-            catch (OperationCanceledException ex)
-            {
-                throw deadline.Translate(ex, $"script '{call.Script.Key}'");
-            }
-            finally
-            {
-                queue.ExitSlot();
-            }
-        }
-        finally
-        {
-            call.Script.Release();
-        }
-    }
+    private AiTensor[] ExecuteScriptOnCaller(ScriptCall call, TimeSpan? timeout) =>
+        RunOnCaller(call.Script, call.Script.Info.Device, timeout, (Store: this, Call: call), static (state, token) => state.Store.RunScriptAndPublish(state.Call, token));
 
     /// <summary>Queues a call on its script's device. Takes over the call's script reference.</summary>
-    private async Task<AiTensor[]> SubmitScript(ScriptCall call, TimeSpan? timeout, CancellationToken cancellationToken)
-    {
-        ExecutionDeadline deadline;
-        try
-        {
-            deadline = ExecutionDeadline.Start(timeout ?? _options.DefaultExecutionTimeout, _time, cancellationToken);
-        }
-        catch
-        {
-            call.Script.Release();
-            throw;
-        }
-
-        var item = new ScriptRunWorkItem(this, call, deadline);
-        try
-        {
-            await _engine.GetQueue(call.Script.Info.Device).EnqueueAsync(item, item.CancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            item.Fail(ex);
-        }
-
-        return await item.Task.ConfigureAwait(false);
-    }
+    private Task<AiTensor[]> SubmitScript(ScriptCall call, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        EnqueueAsync(new ScriptRunWorkItem(this, call, StartDeadlineFor(call.Script, timeout, cancellationToken)), call.Script.Info.Device);
 
     private AiTensor[] RunScriptCall(ScriptCall call, CancellationToken cancellationToken)
     {

@@ -416,18 +416,29 @@ public sealed partial class AiStore : IAiStore
             return Submit(model, inputs, outputKeys, timeout, CancellationToken.None).GetAwaiter().GetResult();
         }
 
+        return RunOnCaller(
+            model, model.Info.Device, timeout, (Store: this, Model: model, Inputs: inputs, OutputKeys: outputKeys),
+            static (call, token) => call.Store.RunAndPublish(call.Model, call.Inputs, call.OutputKeys, token));
+    }
+
+    /// <summary>
+    /// Runs an execution on the caller's thread in one of the device's slots, under a deadline. Takes over the
+    /// caller's reference to <paramref name="target"/>.
+    /// </summary>
+    private AiTensor[] RunOnCaller<TCall>(SharedValue target, Device device, TimeSpan? timeout, TCall call, Func<TCall, CancellationToken, AiTensor[]> run)
+    {
         try
         {
-            DeviceQueue queue = _engine.GetQueue(model.Info.Device);
+            DeviceQueue queue = _engine.GetQueue(device);
             using var deadline = StartDeadline(timeout, CancellationToken.None);
             queue.EnterSlot();
             try
             {
-                return RunAndPublish(model, inputs, outputKeys, deadline.Token);
+                return run(call, deadline.Token);
             }
             catch (OperationCanceledException ex)
             {
-                throw deadline.Translate(ex, $"model '{model.Key}'");
+                throw deadline.Translate(ex, target.Description);
             }
             finally
             {
@@ -436,39 +447,42 @@ public sealed partial class AiStore : IAiStore
         }
         finally
         {
-            model.Release();
+            target.Release();
         }
     }
 
     /// <summary>Queues a call on its device (or its model's batcher). Takes over the caller's model reference.</summary>
     private Task<AiTensor[]> Submit(StoredModel model, AiTensor[] inputs, IReadOnlyList<string>? outputKeys, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        ExecutionDeadline deadline;
-        try
-        {
-            deadline = StartDeadline(timeout, cancellationToken);
-        }
-        catch
-        {
-            model.Release();
-            throw;
-        }
-
-        var item = new ModelRunWorkItem(this, model, inputs, outputKeys, deadline, _time.GetTimestamp());
+        var item = new ModelRunWorkItem(this, model, inputs, outputKeys, StartDeadlineFor(model, timeout, cancellationToken), _time.GetTimestamp());
         if (model.Batcher is { } batcher)
         {
             batcher.Add(item);
             return item.Task;
         }
 
-        return EnqueueAsync(item);
+        return EnqueueAsync(item, model.Info.Device);
     }
 
-    private async Task<AiTensor[]> EnqueueAsync(ModelRunWorkItem item)
+    /// <summary>Starts a call's deadline; on an invalid timeout, releases the call's reference before throwing.</summary>
+    private ExecutionDeadline StartDeadlineFor(SharedValue target, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         try
         {
-            await _engine.GetQueue(item.Model.Info.Device).EnqueueAsync(item, item.CancellationToken).ConfigureAwait(false);
+            return StartDeadline(timeout, cancellationToken);
+        }
+        catch
+        {
+            target.Release();
+            throw;
+        }
+    }
+
+    private async Task<AiTensor[]> EnqueueAsync(ExecutionWorkItem item, Device device)
+    {
+        try
+        {
+            await _engine.GetQueue(device).EnqueueAsync(item, item.CancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

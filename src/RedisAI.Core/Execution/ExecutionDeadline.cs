@@ -21,9 +21,6 @@ internal readonly struct ExecutionDeadline : IDisposable
 
     public TimeSpan? Duration { get; }
 
-    public static ExecutionDeadline Start(TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken) =>
-        Start(timeout, time, CancellationToken.None, cancellationToken);
-
     /// <summary>Starts a deadline that also fires when <paramref name="shutdown"/> (the store's disposal) does.</summary>
     public static ExecutionDeadline Start(TimeSpan? timeout, TimeProvider time, CancellationToken shutdown, CancellationToken cancellationToken)
     {

@@ -4,13 +4,10 @@ namespace RedisAI;
 
 /// <summary>
 /// A model as the keyspace holds it: metadata, the original bytes, the compiled model, its statistics and its
-/// batcher, shared by reference count. The keyspace holds one reference; each execution holds one while it runs,
-/// so replacing or deleting the key never disposes a model under a running call.
+/// batcher, shared by reference count (see <see cref="SharedValue"/>).
 /// </summary>
-internal sealed class StoredModel : IRefCounted, IRunStatisticsOwner
+internal sealed class StoredModel : SharedValue, IRunStatisticsOwner
 {
-    private int _references = 1;
-
     public StoredModel(ModelInfo info, ICompiledModel compiled)
     {
         Info = info;
@@ -28,32 +25,13 @@ internal sealed class StoredModel : IRefCounted, IRunStatisticsOwner
 
     public string Key => Info.Key;
 
-    /// <summary>Takes a reference; false when the model was already disposed (the caller looks the key up again).</summary>
-    public bool TryAcquire()
-    {
-        int current = Volatile.Read(ref _references);
-        while (current > 0)
-        {
-            int seen = Interlocked.CompareExchange(ref _references, current + 1, current);
-            if (seen == current)
-            {
-                return true;
-            }
-
-            current = seen;
-        }
-
-        return false;
-    }
-
-    public void Release()
-    {
-        if (Interlocked.Decrement(ref _references) == 0)
-        {
-            Batcher?.Dispose();
-            Compiled.Dispose();
-        }
-    }
+    public override string Description => $"model '{Key}'";
 
     public RunInfo GetRunInfo() => Statistics.ToInfo(Key, KeyType.Model, Info.Backend, Info.Device, Info.Tag);
+
+    protected override void Free()
+    {
+        Batcher?.Dispose();
+        Compiled.Dispose();
+    }
 }
