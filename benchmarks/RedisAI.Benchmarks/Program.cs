@@ -11,5 +11,12 @@ if (args is ["latency"])
     return;
 }
 
+// Writer pauses while a background snapshot of ~1 GiB is written: dotnet run -c Release --project benchmarks/RedisAI.Benchmarks -- persistence-pauses
+if (args is ["persistence-pauses"])
+{
+    await PersistenceBenchmarks.MeasureWriterPauses();
+    return;
+}
+
 var config = ManualConfig.Create(DefaultConfig.Instance).AddDiagnoser(MemoryDiagnoser.Default);
 BenchmarkSwitcher.FromAssembly(typeof(AutobatchingBenchmarks).Assembly).Run(args, config);
