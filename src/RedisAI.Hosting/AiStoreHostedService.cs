@@ -29,7 +29,7 @@ internal sealed partial class AiStoreHostedService(string name, IServiceProvider
         try
         {
             SnapshotLoadResult loaded = await _snapshots.LoadAsync(cancellationToken).ConfigureAwait(false);
-            LogLoaded(_logger, name, _snapshots.FilePath, loaded);
+            LogLoaded(_logger, name, _snapshots.FilePath, loaded.Keys, loaded.LogRecords, loaded.SkippedKeys.Count);
         }
         catch (SnapshotException ex) when (services.GetRequiredService<IOptionsMonitor<AiStoreSnapshotHostingOptions>>().Get(name).StartEmptyOnLoadFailure)
         {
@@ -55,8 +55,8 @@ internal sealed partial class AiStoreHostedService(string name, IServiceProvider
     [LoggerMessage(Level = LogLevel.Information, Message = "AiStore '{Store}' started with backends {Backends}")]
     private static partial void LogStarted(ILogger logger, string store, IReadOnlyCollection<string> backends);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "AiStore '{Store}' loaded {Path}: {Result}")]
-    private static partial void LogLoaded(ILogger logger, string store, string path, SnapshotLoadResult result);
+    [LoggerMessage(Level = LogLevel.Information, Message = "AiStore '{Store}' loaded {Path}: {Keys} keys, {LogRecords} log records replayed, {Skipped} keys skipped")]
+    private static partial void LogLoaded(ILogger logger, string store, string path, int keys, long logRecords, int skipped);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "AiStore '{Store}' could not load {Path}; it was moved to {Aside} and the store starts empty")]
     private static partial void LogStartedEmpty(ILogger logger, Exception exception, string store, string path, string aside);

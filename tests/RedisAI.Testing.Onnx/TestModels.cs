@@ -248,6 +248,71 @@ public static class TestModels
     }
 
     /// <summary>
+    /// A toy stateful chat model, RedisAI's seed scenario: a GRU reads a message one character at a time from the
+    /// conversation's previous state, and words are picked from the new state. Inputs: <c>message</c> FLOAT
+    /// <c>["batch", "chars", featureSize]</c> (one feature vector per character, for example one-hot) and <c>state</c>
+    /// FLOAT <c>[1, "batch", hiddenSize]</c> (zeros to start). Outputs: <c>reply</c> INT64 <c>["batch", replyLength]</c>,
+    /// word indices in <c>[0, vocabularySize)</c>, and <c>new_state</c> FLOAT <c>[1, "batch", hiddenSize]</c>, to feed
+    /// back as <c>state</c>. Word slot <c>k</c> is <c>argmax_v sin(new_state·Wr + br)[k, v]</c>: untrained, the sine
+    /// makes the words follow small moves of the state, so the same message gets different replies as a conversation
+    /// goes on.
+    /// </summary>
+    /// <remarks>
+    /// Weights: the GRU's as in <see cref="Gru"/>, except that W has scale 1 (one-hot characters must move the state)
+    /// and the update gate's input bias is raised by 2 (the state keeps most of the conversation so far). Wr
+    /// <c>[hidden, replyLength·vocabulary]</c> from <c>seed + 3</c>, scale 4; br from <c>seed + 4</c>, scale 1.
+    /// </remarks>
+    /// <param name="featureSize">Features per character.</param>
+    /// <param name="hiddenSize">State width.</param>
+    /// <param name="vocabularySize">Words to choose from.</param>
+    /// <param name="replyLength">Words per reply.</param>
+    /// <param name="seed">Weight seed.</param>
+    /// <returns>The model.</returns>
+    public static byte[] ChatBot(int featureSize, int hiddenSize, int vocabularySize, int replyLength, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabularySize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(replyLength);
+        var recurrentScale = 1f / MathF.Sqrt(hiddenSize);
+        var slots = replyLength * vocabularySize;
+
+        // B is [Wb_z, Wb_r, Wb_h, Rb_z, Rb_r, Rb_h]: a high update-gate bias keeps the previous state.
+        var bias = SeededWeights.Uniform(seed + 2, 6 * hiddenSize, recurrentScale);
+        for (var i = 0; i < hiddenSize; i++)
+        {
+            bias[i] += 2f;
+        }
+
+        // ORT's GRU kernel only implements layout 0 ([seq, batch, ...]), so the batch-major message is transposed.
+        return new OnnxModelBuilder("chatbot")
+            .AddInput("message", OnnxElementType.Float, "batch", "chars", featureSize)
+            .AddInput("state", OnnxElementType.Float, 1, "batch", hiddenSize)
+            .AddOutput("reply", OnnxElementType.Int64, "batch", replyLength)
+            .AddOutput("new_state", OnnxElementType.Float, 1, "batch", hiddenSize)
+            .AddInitializer("W", [1, 3 * hiddenSize, featureSize], SeededWeights.Uniform(seed, 3 * hiddenSize * featureSize, 1f))
+            .AddInitializer("R", [1, 3 * hiddenSize, hiddenSize], SeededWeights.Uniform(seed + 1, 3 * hiddenSize * hiddenSize, recurrentScale))
+            .AddInitializer("B", [1, 6 * hiddenSize], bias)
+            .AddInitializer("reply_w", [hiddenSize, slots], SeededWeights.Uniform(seed + 3, hiddenSize * slots, 4f))
+            .AddInitializer("reply_b", [slots], SeededWeights.Uniform(seed + 4, slots, 1f))
+            .AddInitializer("state_axis", [1], [0L])
+            .AddInitializer("slots_shape", [3], [-1L, replyLength, vocabularySize])
+            .AddNode("Transpose", ["message"], ["message_seq_major"], OnnxAttr.FromInt64s("perm", 1, 0, 2))
+            .AddNode(
+                "GRU",
+                ["message_seq_major", "W", "R", "B", "", "state"],
+                ["", "new_state"],
+                OnnxAttr.FromInt64("hidden_size", hiddenSize))
+            .AddNode("Squeeze", ["new_state", "state_axis"], ["last_state"])
+            .AddNode("MatMul", ["last_state", "reply_w"], ["reply_mm"])
+            .AddNode("Add", ["reply_mm", "reply_b"], ["reply_pre"])
+            .AddNode("Sin", ["reply_pre"], ["reply_logits"])
+            .AddNode("Reshape", ["reply_logits", "slots_shape"], ["reply_slots"])
+            .AddNode("ArgMax", ["reply_slots"], ["reply"], OnnxAttr.FromInt64("axis", 2), OnnxAttr.FromInt64("keepdims", 0))
+            .Build();
+    }
+
+    /// <summary>
     /// Breaks the batch contract, for batching-error tests: input <c>x</c> FLOAT <c>["batch", 4]</c>, output
     /// <c>y</c> FLOAT <c>[1, 4]</c>, the column sums (ReduceSum over axis 0, keepdims), whatever the batch size.
     /// </summary>
