@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using RedisAI;
 using RedisAI.Persistence;
 
@@ -14,7 +17,7 @@ namespace RedisAI.Benchmarks;
 /// </summary>
 [CategoriesColumn]
 [GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory)]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[Config(typeof(Config))]
 public class PersistenceBenchmarks
 {
     public const int TensorCount = 256;
@@ -26,6 +29,23 @@ public class PersistenceBenchmarks
     private AiStore _store = null!;
     private SnapshotManager _manager = null!;
     private AiTensor[] _tensors = null!;
+
+    /// <summary>
+    /// Seconds-long operations on a 1 GiB store: one invocation per iteration (a full GC runs between iterations, so
+    /// each load starts with the previous one's gigabyte collected), in process (no second copy of the store's
+    /// project to build).
+    /// </summary>
+    private sealed class Config : ManualConfig
+    {
+        public Config() => AddJob(Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithStrategy(RunStrategy.Monitoring)
+            .WithLaunchCount(1)
+            .WithWarmupCount(1)
+            .WithIterationCount(7)
+            .WithInvocationCount(1)
+            .WithUnrollFactor(1));
+    }
 
     [GlobalSetup]
     public void Setup()
@@ -124,6 +144,19 @@ public class PersistenceBenchmarks
 
                 var quiet = await MeasureWrites(store, () => Task.Delay(TimeSpan.FromSeconds(3)));
                 Report("no save running", quiet);
+
+                // Control: two threads that only burn CPU, as a save's writer and hasher do, with no lock or I/O at all.
+                var busy = await MeasureWrites(store, () => Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(
+                    () =>
+                    {
+                        long until = Stopwatch.GetTimestamp() + (3 * Stopwatch.Frequency);
+                        while (Stopwatch.GetTimestamp() < until)
+                        {
+                            Thread.SpinWait(100);
+                        }
+                    },
+                    TaskCreationOptions.LongRunning))));
+                Report("two CPU-bound threads, no save (control)", busy);
                 long saveStart = Stopwatch.GetTimestamp();
                 int saves = 0;
                 var saving = await MeasureWrites(store, async () =>

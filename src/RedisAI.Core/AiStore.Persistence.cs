@@ -155,43 +155,6 @@ public sealed partial class AiStore
         return new StoreRestoreResult(true, staged.Count, expired, failures);
     }
 
-    /// <summary>
-    /// Compiles a model into the value the keyspace holds, without storing it. The caller owns the result until it
-    /// is stored, and releases it on failure.
-    /// </summary>
-    // TODO(lead): StoreModel builds the same value inline; have it call this so the two cannot drift apart.
-    private StoredModel PrepareModel(string key, byte[] blob, ModelOptions options)
-    {
-        options.Validate();
-        if (!_backends.TryGetValue(options.Backend, out var backend))
-        {
-            throw new AiStoreException(
-                AiErrorCode.BackendNotFound,
-                $"unsupported backend '{options.Backend}' for model '{key}'; registered backends: {(_backends.Count == 0 ? "none" : string.Join(", ", _backends.Keys))}");
-        }
-
-        var context = new ModelLoadContext(key, options.Device, options.Inputs, options.Outputs, _options.IntraOpThreads, _options.InterOpThreads);
-        ICompiledModel compiledModel = Compile(backend, key, blob, context);
-        var info = new ModelInfo(
-            key, backend.Name.ToUpperInvariant(), options.Device, options.Tag, options.BatchSize, options.MinBatchSize,
-            options.MinBatchTimeout, compiledModel.Inputs, compiledModel.Outputs, blob);
-        var stored = new StoredModel(info, compiledModel);
-        if (options.BatchSize > 0)
-        {
-            try
-            {
-                stored.Batcher = new ModelBatcher(this, stored, _engine.GetQueue(options.Device), _time);
-            }
-            catch
-            {
-                stored.Release();
-                throw;
-            }
-        }
-
-        return stored;
-    }
-
     private StoredScript PrepareRestoredScript(ScriptInfo script)
     {
         if (string.Equals(script.Backend, DotNetScript.BackendName, StringComparison.OrdinalIgnoreCase))

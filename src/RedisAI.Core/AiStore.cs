@@ -149,31 +149,13 @@ public sealed partial class AiStore : IAiStore
     {
         CheckKey(key);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        if (!_backends.TryGetValue(options.Backend, out var backend))
-        {
-            throw new AiStoreException(
-                AiErrorCode.BackendNotFound,
-                $"unsupported backend '{options.Backend}' for model '{key}'; registered backends: {(_backends.Count == 0 ? "none" : string.Join(", ", _backends.Keys))}");
-        }
 
         // Fail on a key of another kind before the (possibly slow) compile; checked again atomically when storing.
         _keyspace.EnsureWritable(key, KeyType.Model);
-        byte[] blob = model.ToArray();
-        var context = new ModelLoadContext(key, options.Device, options.Inputs, options.Outputs, _options.IntraOpThreads, _options.InterOpThreads);
-        ICompiledModel compiled = Compile(backend, key, blob, context);
-        var info = new ModelInfo(
-            key, backend.Name.ToUpperInvariant(), options.Device, options.Tag, options.BatchSize, options.MinBatchSize,
-            options.MinBatchTimeout, compiled.Inputs, compiled.Outputs, blob);
-        var stored = new StoredModel(info, compiled);
-        if (options.BatchSize > 0)
-        {
-            stored.Batcher = new ModelBatcher(this, stored, _engine.GetQueue(options.Device), _time);
-        }
-
+        StoredModel stored = PrepareModel(key, model.ToArray(), options);
         try
         {
-            _keyspace.Set(key, KeyType.Model, stored, blob.Length, KeyExpiry.None);
+            _keyspace.Set(key, KeyType.Model, stored, stored.Info.Blob.Length, KeyExpiry.None);
         }
         catch
         {
@@ -182,8 +164,44 @@ public sealed partial class AiStore : IAiStore
         }
 
         _engine.GetQueue(options.Device);
-        LogModelStored(_logger, key, info.Backend, options.Device, blob.Length);
-        return info;
+        LogModelStored(_logger, key, stored.Info.Backend, options.Device, stored.Info.Blob.Length);
+        return stored.Info;
+    }
+
+    /// <summary>
+    /// Compiles a model into the value the keyspace holds, without storing it. The caller owns the result until it
+    /// is stored, and releases it on failure.
+    /// </summary>
+    private StoredModel PrepareModel(string key, byte[] blob, ModelOptions options)
+    {
+        options.Validate();
+        if (!_backends.TryGetValue(options.Backend, out var backend))
+        {
+            throw new AiStoreException(
+                AiErrorCode.BackendNotFound,
+                $"unsupported backend '{options.Backend}' for model '{key}'; registered backends: {(_backends.Count == 0 ? "none" : string.Join(", ", _backends.Keys))}");
+        }
+
+        var context = new ModelLoadContext(key, options.Device, options.Inputs, options.Outputs, _options.IntraOpThreads, _options.InterOpThreads);
+        ICompiledModel compiledModel = Compile(backend, key, blob, context);
+        var info = new ModelInfo(
+            key, backend.Name.ToUpperInvariant(), options.Device, options.Tag, options.BatchSize, options.MinBatchSize,
+            options.MinBatchTimeout, compiledModel.Inputs, compiledModel.Outputs, blob);
+        var stored = new StoredModel(info, compiledModel);
+        if (options.BatchSize > 0)
+        {
+            try
+            {
+                stored.Batcher = new ModelBatcher(this, stored, _engine.GetQueue(options.Device), _time);
+            }
+            catch
+            {
+                stored.Release();
+                throw;
+            }
+        }
+
+        return stored;
     }
 
     /// <inheritdoc />

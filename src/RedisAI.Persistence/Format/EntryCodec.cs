@@ -73,11 +73,14 @@ internal static class EntryCodec
             : throw new SnapshotFormatException(at, $"expiry {ticks} is not a time");
     }
 
-    /// <summary>Reads the fields of a tensor, model or script entry after its head, not its checksum.</summary>
-    public static StoreEntry ReadBody(FormatReader reader, EntryKind kind, string key, DateTimeOffset? expiresAt) => kind switch
+    /// <summary>
+    /// Reads the fields of a tensor, model or script entry after its head, not its checksum. Large payloads' chunk
+    /// checks go to <paramref name="verifier"/> when given (checked later, on another core), else are checked now.
+    /// </summary>
+    public static StoreEntry ReadBody(FormatReader reader, EntryKind kind, string key, DateTimeOffset? expiresAt, ChunkVerifier? verifier = null, long entryIndex = 0) => kind switch
     {
-        EntryKind.Tensor => StoreEntry.ForTensor(key, ReadTensor(reader), expiresAt),
-        EntryKind.Model => StoreEntry.ForModel(ReadModel(reader, key), expiresAt),
+        EntryKind.Tensor => StoreEntry.ForTensor(key, ReadTensor(reader, verifier, entryIndex, key), expiresAt),
+        EntryKind.Model => StoreEntry.ForModel(ReadModel(reader, key, verifier, entryIndex), expiresAt),
         EntryKind.Script => StoreEntry.ForScript(ReadScript(reader, key), expiresAt),
         _ => throw new InvalidOperationException($"{kind} is not a value entry"),
     };
@@ -98,10 +101,10 @@ internal static class EntryCodec
     {
         writer.WriteByte((byte)tensor.DataType);
         WriteDims(writer, tensor.Shape.Dimensions);
-        writer.WritePayload(tensor.GetBytes());
+        writer.WritePayload(tensor.GetMemory());
     }
 
-    private static AiTensor ReadTensor(FormatReader reader)
+    private static AiTensor ReadTensor(FormatReader reader, ChunkVerifier? verifier, long entryIndex, string key)
     {
         long at = reader.Offset;
         DataType type = ReadDataType(reader, allowUnknown: false)!.Value;
@@ -124,6 +127,7 @@ internal static class EntryCodec
             reader.ReadPayloadChunks(blob, "tensor data");
             try
             {
+                // Checked now: a corrupted blob may not even parse as strings.
                 return AiTensor.FromBytes(type, shape, blob);
             }
             catch (AiArgumentException ex)
@@ -138,10 +142,18 @@ internal static class EntryCodec
             throw new SnapshotFormatException(payloadAt, $"tensor data is {length} bytes; a {DataTypes.GetName(type)} tensor of shape {shape} has {expected}");
         }
 
-        // Read straight into the tensor's own buffer: loading copies nothing.
-        TensorWriter tensor = AiTensor.Allocate(type, shape);
-        reader.ReadPayloadChunks(tensor.Bytes, "tensor data");
-        return tensor.Complete();
+        // Read straight into the tensor's own buffer: loading copies nothing. BOOL is checked before Complete, which
+        // normalizes its bytes (and could hide a corrupted one).
+        TensorWriter writer = AiTensor.Allocate(type, shape);
+        List<ChunkCheck>? chunks = verifier is not null && type != DataType.Bool ? [] : null;
+        reader.ReadPayloadChunks(writer.Bytes, "tensor data", chunks);
+        AiTensor tensor = writer.Complete();
+        if (chunks is not null)
+        {
+            verifier!.Schedule(tensor.GetMemory(), chunks, entryIndex, key);
+        }
+
+        return tensor;
     }
 
     private static void WriteModel(FormatWriter writer, ModelInfo model)
@@ -154,10 +166,10 @@ internal static class EntryCodec
         writer.WriteInt64(model.MinBatchTimeout.Ticks);
         WriteTensorInfos(writer, model.Inputs);
         WriteTensorInfos(writer, model.Outputs);
-        writer.WritePayload(model.Blob.Span);
+        writer.WritePayload(model.Blob);
     }
 
-    private static ModelInfo ReadModel(FormatReader reader, string key)
+    private static ModelInfo ReadModel(FormatReader reader, string key, ChunkVerifier? verifier, long entryIndex)
     {
         string backend = reader.ReadString("backend");
         Device device = ReadDevice(reader);
@@ -177,7 +189,13 @@ internal static class EntryCodec
         // Chunked with a 64-bit total, so the format carries models over 2 GiB; this build keeps a model's bytes in one array.
         long length = reader.ReadPayloadLength(Array.MaxLength, "model bytes");
         byte[] blob = GC.AllocateUninitializedArray<byte>((int)length);
-        reader.ReadPayloadChunks(blob, "model bytes");
+        List<ChunkCheck>? chunks = verifier is not null ? [] : null;
+        reader.ReadPayloadChunks(blob, "model bytes", chunks);
+        if (chunks is not null)
+        {
+            verifier!.Schedule(blob, chunks, entryIndex, key);
+        }
+
         return new ModelInfo(key, backend, device, tag, batchSize, minBatchSize, TimeSpan.FromTicks(timeoutTicks), inputs, outputs, blob);
     }
 

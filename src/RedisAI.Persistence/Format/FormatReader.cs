@@ -113,20 +113,38 @@ internal sealed class FormatReader
         return (long)total;
     }
 
-    /// <summary>Reads the chunks of a payload whose length <see cref="ReadPayloadLength"/> returned, into <paramref name="destination"/>.</summary>
-    public void ReadPayloadChunks(Span<byte> destination, string what)
+    /// <summary>
+    /// Reads the chunks of a payload whose length <see cref="ReadPayloadLength"/> returned, into
+    /// <paramref name="destination"/>. Each chunk's bytes are checked against its CRC-64 at once, or, when
+    /// <paramref name="deferred"/> is given, listed there for the caller to check later (on another core).
+    /// </summary>
+    public void ReadPayloadChunks(Span<byte> destination, string what, List<ChunkCheck>? deferred = null)
     {
-        while (!destination.IsEmpty)
+        int position = 0;
+        while (position < destination.Length)
         {
             long at = Offset;
             uint chunk = ReadUInt32();
-            if (chunk == 0 || chunk > (uint)destination.Length)
+            int left = destination.Length - position;
+            if (chunk == 0 || chunk > (uint)left)
             {
-                throw new SnapshotFormatException(at, $"{what} has a chunk of {chunk} bytes where 1 to {destination.Length} remain");
+                throw new SnapshotFormatException(at, $"{what} has a chunk of {chunk} bytes where 1 to {left} remain");
             }
 
-            ReadInto(destination[..(int)chunk]);
-            destination = destination[(int)chunk..];
+            ulong crc = ReadUInt64();
+            long dataAt = Offset;
+            Span<byte> data = destination.Slice(position, (int)chunk);
+            ReadData(data);
+            if (deferred is not null)
+            {
+                deferred.Add(new ChunkCheck(position, (int)chunk, crc, dataAt));
+            }
+            else
+            {
+                ChunkCheck.Verify(data, crc, dataAt);
+            }
+
+            position += (int)chunk;
         }
     }
 
@@ -148,15 +166,24 @@ internal sealed class FormatReader
         }
     }
 
-    private Span<byte> ReadInto(Span<byte> destination)
+    private Span<byte> ReadInto(Span<byte> destination) => Read(destination, hash: true);
+
+    // Payload bytes: outside the entry and file checksums (their chunk CRC covers them).
+    private void ReadData(Span<byte> destination) => Read(destination, hash: false);
+
+    private Span<byte> Read(Span<byte> destination, bool hash)
     {
         Span<byte> result = destination;
+        HashPending();
         int buffered = Math.Min(_count - _position, destination.Length);
         if (buffered > 0)
         {
-            HashPending();
             _buffer.AsSpan(_position, buffered).CopyTo(destination);
-            Hash(destination[..buffered]);
+            if (hash)
+            {
+                Hash(destination[..buffered]);
+            }
+
             _position += buffered;
             _hashed = _position;
             destination = destination[buffered..];
@@ -177,7 +204,11 @@ internal sealed class FormatReader
         {
             Span<byte> slice = destination[..Math.Min(destination.Length, SliceSize)];
             int read = _stream.ReadAtLeast(slice, slice.Length, throwOnEndOfStream: false);
-            Hash(slice[..read]);
+            if (hash)
+            {
+                Hash(slice[..read]);
+            }
+
             _bufferStart += read;
             if (read < slice.Length)
             {

@@ -92,17 +92,57 @@ internal sealed class FormatWriter
         }
     }
 
-    /// <summary>A payload: u64 total length, then chunks of u32 length and bytes, together exactly the total.</summary>
-    public void WritePayload(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// A payload: u64 total length, then chunks of u32 length, u64 CRC-64 of the chunk's bytes, and the bytes; the
+    /// chunks add up to exactly the total. The bytes themselves are covered by their chunk's CRC only (the entry and
+    /// file checksums cover the chunk CRCs), so every byte is hashed once, and a chunk is hashed on another core while
+    /// the previous chunk goes to the stream.
+    /// </summary>
+    public void WritePayload(ReadOnlyMemory<byte> data)
     {
         WriteUInt64((ulong)data.Length);
+        ReadOnlyMemory<byte> previous = default;
         while (!data.IsEmpty)
         {
-            int chunk = Math.Min(data.Length, SnapshotFormat.WriteChunkSize);
-            WriteUInt32((uint)chunk);
-            WriteRaw(data[..chunk]);
-            data = data[chunk..];
+            ReadOnlyMemory<byte> chunk = data[..Math.Min(data.Length, SnapshotFormat.WriteChunkSize)];
+            data = data[chunk.Length..];
+            if (chunk.Length < DirectWriteThreshold)
+            {
+                WriteData(previous.Span);
+                previous = default;
+                WriteUInt32((uint)chunk.Length);
+                WriteUInt64(Crc64.HashToUInt64(chunk.Span));
+                HashPending();
+                chunk.Span.CopyTo(Reserve(chunk.Length));
+                _hashed = _used;
+                continue;
+            }
+
+            // Hash this chunk on the thread pool while the calling thread writes the previous one.
+            ulong crc = 0;
+            ReadOnlyMemory<byte> toWrite = previous;
+            Parallel.Invoke(
+                () => crc = Crc64.HashToUInt64(chunk.Span),
+                () => WriteData(toWrite.Span));
+            WriteUInt32((uint)chunk.Length);
+            WriteUInt64(crc);
+            previous = chunk;
         }
+
+        WriteData(previous.Span);
+    }
+
+    // Payload bytes: straight to the stream, outside the entry and file checksums (their chunk CRC covers them).
+    private void WriteData(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        Flush();
+        _stream.Write(data);
+        _flushed += data.Length;
     }
 
     /// <summary>Bytes as they are.</summary>

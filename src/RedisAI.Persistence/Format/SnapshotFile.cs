@@ -57,6 +57,7 @@ internal static class SnapshotFile
         try
         {
             var (version, createdAt, logSequence) = ReadHeader(reader);
+            var verifier = new ChunkVerifier();
             var entries = new List<StoreEntry>();
             var keys = new HashSet<string>(StringComparer.Ordinal);
             while (true)
@@ -70,6 +71,7 @@ internal static class SnapshotFile
                 if (kind == EntryKind.End)
                 {
                     ReadEnd(reader, entries.Count);
+                    verifier.Complete();
                     return new SnapshotContents(version, createdAt, logSequence, entries);
                 }
 
@@ -79,7 +81,7 @@ internal static class SnapshotFile
                 }
 
                 (key, var expiresAt) = EntryCodec.ReadHead(reader);
-                StoreEntry entry = EntryCodec.ReadBody(reader, kind, key, expiresAt);
+                StoreEntry entry = EntryCodec.ReadBody(reader, kind, key, expiresAt, verifier, index);
                 EntryCodec.ReadChecksum(reader);
                 if (!keys.Add(key))
                 {
@@ -92,6 +94,10 @@ internal static class SnapshotFile
         catch (SnapshotFormatException ex)
         {
             throw SnapshotException.Corrupt(path, ex, index < 0 ? null : index, key);
+        }
+        catch (DeferredChunkException ex)
+        {
+            throw SnapshotException.Corrupt(path, ex.Failure, ex.EntryIndex, ex.Key);
         }
     }
 
