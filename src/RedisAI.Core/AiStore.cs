@@ -227,36 +227,14 @@ public sealed partial class AiStore : IAiStore
     /// <inheritdoc />
     public void ExecuteModel(string key, IReadOnlyList<string> inputKeys, IReadOnlyList<string> outputKeys, TimeSpan? timeout = null)
     {
-        StoredModel model = AcquireModel(CheckKey(key));
-        AiTensor[] inputs;
-        try
-        {
-            inputs = ResolveKeyedCall(model, inputKeys, outputKeys);
-        }
-        catch
-        {
-            model.Release();
-            throw;
-        }
-
+        (StoredModel model, AiTensor[] inputs) = PrepareKeyedCall(key, inputKeys, outputKeys);
         ExecuteOnCaller(model, inputs, outputKeys, timeout);
     }
 
     /// <inheritdoc />
     public Task ExecuteModelAsync(string key, IReadOnlyList<string> inputKeys, IReadOnlyList<string> outputKeys, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        StoredModel model = AcquireModel(CheckKey(key));
-        AiTensor[] inputs;
-        try
-        {
-            inputs = ResolveKeyedCall(model, inputKeys, outputKeys);
-        }
-        catch
-        {
-            model.Release();
-            throw;
-        }
-
+        (StoredModel model, AiTensor[] inputs) = PrepareKeyedCall(key, inputKeys, outputKeys);
         return Submit(model, inputs, outputKeys, timeout, cancellationToken);
     }
 
@@ -508,6 +486,21 @@ public sealed partial class AiStore : IAiStore
         }
 
         return await item.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Acquires the model and resolves and checks a keyed call; the caller owns the model reference on success.</summary>
+    private (StoredModel Model, AiTensor[] Inputs) PrepareKeyedCall(string key, IReadOnlyList<string> inputKeys, IReadOnlyList<string> outputKeys)
+    {
+        StoredModel model = AcquireModel(CheckKey(key));
+        try
+        {
+            return (model, ResolveKeyedCall(model, inputKeys, outputKeys));
+        }
+        catch
+        {
+            model.Release();
+            throw;
+        }
     }
 
     private AiTensor[] ResolveKeyedCall(StoredModel model, IReadOnlyList<string> inputKeys, IReadOnlyList<string> outputKeys)

@@ -55,8 +55,6 @@ internal sealed class OnnxCompiledModel : ICompiledModel
                     index++;
                 }
             }
-
-            GC.KeepAlive(inputs.ToArray());
         }
         catch (OnnxRuntimeException ex) when (token.IsCancellationRequested)
         {
@@ -107,8 +105,8 @@ internal sealed class OnnxCompiledModel : ICompiledModel
             return value;
         }
 
-        // The tensor's buffer is allocated pinned and outlives the run (the caller holds the tensor), so
-        // ONNX Runtime reads it in place.
+        // The tensor's buffer is allocated pinned, and the caller's span keeps the tensor alive for the whole
+        // run, so ONNX Runtime reads it in place.
         using var pin = tensor.Pin();
         return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OnnxTypes.ToElementType(tensor.DataType), shape, (nint)pin.Pointer, tensor.ByteCount);
     }
