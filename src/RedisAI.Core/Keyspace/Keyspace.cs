@@ -261,12 +261,7 @@ internal sealed class Keyspace : IDisposable
                 }
             }
 
-            removed = [.. _entries.Values];
-            _entries.Clear();
-            _volatileKeys.Clear();
-            Array.Clear(_bytes);
-            Array.Clear(_counts);
-            _version++;
+            removed = DetachAllLocked();
             foreach (var (key, entry) in entries)
             {
                 var old = _entries.GetValueOrDefault(key);
@@ -334,18 +329,25 @@ internal sealed class Keyspace : IDisposable
                 Notify(new StoreChange(StoreChangeKind.Cleared, null, null));
             }
 
-            removed = [.. _entries.Values];
-            _entries.Clear();
-            _volatileKeys.Clear();
-            Array.Clear(_bytes);
-            Array.Clear(_counts);
-            _version++;
+            removed = DetachAllLocked();
         }
 
         foreach (var entry in removed)
         {
             ReleaseValue(entry);
         }
+    }
+
+    /// <summary>Empties the keyspace and its accounting; returns the entries to release once the lock is left.</summary>
+    private List<KeyspaceEntry> DetachAllLocked()
+    {
+        List<KeyspaceEntry> removed = [.. _entries.Values];
+        _entries.Clear();
+        _volatileKeys.Clear();
+        Array.Clear(_bytes);
+        Array.Clear(_counts);
+        _version++;
+        return removed;
     }
 
     private KeyspaceEntry? CheckWritable(string key, KeyType type)
