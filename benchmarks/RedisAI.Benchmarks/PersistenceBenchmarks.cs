@@ -94,8 +94,8 @@ public class PersistenceBenchmarks
         long total = 0;
         for (int i = 0; i < TensorCount; i++)
         {
-            // As the store allocates tensor data: pinned, uninitialized.
-            byte[] data = GC.AllocateUninitializedArray<byte>(TensorElements * sizeof(float), pinned: true);
+            // As the store allocates tensor data: uninitialized.
+            byte[] data = GC.AllocateUninitializedArray<byte>(TensorElements * sizeof(float));
             file.ReadExactly(data);
             total += data.Length;
         }

@@ -6,13 +6,17 @@ namespace RedisAI.Backends.Onnx;
 
 /// <summary>
 /// One ONNX Runtime session. Inputs are passed to ONNX Runtime as views over the store's pinned tensor memory
-/// (no copy); outputs are copied once into store-owned tensors. Concurrent runs share the session, which
-/// ONNX Runtime allows.
+/// (no copy). Outputs are written by ONNX Runtime straight into store tensors when their shapes are known from an
+/// earlier run with the same input shapes (<see cref="OutputShapeMemo"/>), else copied once from ONNX Runtime's
+/// results. Concurrent runs share the session, which ONNX Runtime allows.
 /// </summary>
 internal sealed class OnnxCompiledModel : ICompiledModel
 {
     // Each run needs its own RunOptions so Terminate stops only that run; they are reused unless terminated.
+    private const byte Sentinel = 0xA5;
+
     private readonly ConcurrentBag<RunOptions> _runOptionsPool = [];
+    private readonly OutputShapeMemo _outputShapes = new();
     private readonly InferenceSession _session;
     private readonly string _key;
     private readonly string[] _inputNames;
@@ -36,23 +40,33 @@ internal sealed class OnnxCompiledModel : ICompiledModel
     {
         CancellationToken token = context.CancellationToken;
         token.ThrowIfCancellationRequested();
-        var values = new OrtValue[inputs.Length];
+        OutputShapeMemo.Plan? plan = _outputShapes.Find(inputs);
         RunOptions runOptions = _runOptionsPool.TryTake(out var pooled) ? pooled : new RunOptions();
+        var feeds = new OrtValueViews(inputs.Length);
         try
         {
-            for (int i = 0; i < values.Length; i++)
+            for (int i = 0; i < inputs.Length; i++)
             {
-                values[i] = ToOrtValue(inputs[i]);
+                feeds.AddInput(inputs[i], plan?.InputShapes[i] ?? inputs[i].Shape.Dimensions.ToArray());
             }
 
             using (token.UnsafeRegister(static state => ((RunOptions)state!).Terminate = true, runOptions))
-            using (var results = _session.Run(runOptions, _inputNames, values, _outputNames))
             {
-                int index = 0;
-                foreach (OrtValue result in results)
+                BoundRun bound = plan is null ? BoundRun.NotBound : RunBound(plan, runOptions, feeds.Values, outputs, token);
+                if (bound != BoundRun.Completed)
                 {
-                    outputs[index] = ToTensor(result, index);
-                    index++;
+                    RunUnbound(runOptions, feeds.Values, outputs);
+                }
+
+                if (bound == BoundRun.Rejected)
+                {
+                    // The same inputs ran unbound, so binding is what failed: this model's output shapes depend on
+                    // input values, not only on input shapes, or it has outputs ONNX Runtime will not write in place.
+                    _outputShapes.Disable();
+                }
+                else if (plan is null)
+                {
+                    _outputShapes.Remember(inputs, outputs);
                 }
             }
         }
@@ -66,11 +80,7 @@ internal sealed class OnnxCompiledModel : ICompiledModel
         }
         finally
         {
-            foreach (var value in values)
-            {
-                value?.Dispose();
-            }
-
+            feeds.Dispose();
             if (runOptions.Terminate)
             {
                 runOptions.Dispose();
@@ -91,24 +101,80 @@ internal sealed class OnnxCompiledModel : ICompiledModel
         }
     }
 
-    private static unsafe OrtValue ToOrtValue(AiTensor tensor)
+    /// <summary>
+    /// Runs with outputs the store allocated, in the shapes <paramref name="plan"/> predicts, so ONNX Runtime writes
+    /// results straight into store tensors.
+    /// </summary>
+    private BoundRun RunBound(OutputShapeMemo.Plan plan, RunOptions runOptions, OrtValue[] feeds, Span<AiTensor> outputs, CancellationToken token)
     {
-        long[] shape = tensor.Shape.Dimensions.ToArray();
-        if (tensor.DataType == DataType.String)
+        var writers = new TensorWriter[plan.OutputTypes.Length];
+        var fetches = new OrtValueViews(writers.Length);
+        try
         {
-            var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
-            for (int i = 0; i < tensor.ElementCount; i++)
+            for (int i = 0; i < writers.Length; i++)
             {
-                value.StringTensorSetElementAt(tensor.GetStringUtf8(i), i);
+                writers[i] = AiTensor.Allocate(plan.OutputTypes[i], plan.OutputShapes[i]);
+                if (!fetches.TryAddOutput(writers[i], plan.OutputDimensions[i]))
+                {
+                    return BoundRun.NotBound;
+                }
             }
 
-            return value;
+            // ONNX Runtime replaces, rather than fills, a bound output that is a graph input or a constant, and the
+            // buffer keeps whatever it held. That depends on the graph, not on the data, so the first bound run of
+            // each plan checks it: a buffer still all sentinel bytes was not written (or, harmlessly, by a rare
+            // result made of nothing else, which only costs the binding).
+            bool verify = !plan.Verified;
+            if (verify)
+            {
+                foreach (TensorWriter writer in writers)
+                {
+                    writer.Bytes.Fill(Sentinel);
+                }
+            }
+
+            _session.Run(runOptions, _inputNames, feeds, _outputNames, fetches.Values);
+            if (verify)
+            {
+                foreach (TensorWriter writer in writers)
+                {
+                    if (!writer.Bytes.ContainsAnyExcept(Sentinel))
+                    {
+                        return BoundRun.Rejected;
+                    }
+                }
+
+                plan.Verified = true;
+            }
+        }
+        catch (OnnxRuntimeException) when (!token.IsCancellationRequested)
+        {
+            // Any failure: the caller runs again unbound, which either succeeds or reports the real error.
+            return BoundRun.Rejected;
+        }
+        finally
+        {
+            fetches.Dispose();
         }
 
-        // The tensor's buffer is allocated pinned, and the caller's span keeps the tensor alive for the whole
-        // run, so ONNX Runtime reads it in place.
-        using var pin = tensor.Pin();
-        return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, OnnxTypes.ToElementType(tensor.DataType), shape, (nint)pin.Pointer, tensor.ByteCount);
+        for (int i = 0; i < writers.Length; i++)
+        {
+            outputs[i] = writers[i].Complete();
+        }
+
+        return BoundRun.Completed;
+    }
+
+    /// <summary>Runs with outputs ONNX Runtime allocates, and copies them into store tensors.</summary>
+    private void RunUnbound(RunOptions runOptions, OrtValue[] values, Span<AiTensor> outputs)
+    {
+        using var results = _session.Run(runOptions, _inputNames, values, _outputNames);
+        int index = 0;
+        foreach (OrtValue result in results)
+        {
+            outputs[index] = ToTensor(result, index);
+            index++;
+        }
     }
 
     private AiTensor ToTensor(OrtValue value, int index)
@@ -155,6 +221,17 @@ internal sealed class OnnxCompiledModel : ICompiledModel
         }
 
         return AiTensor.FromBytes(DataType.String, shape, blob);
+    }
+
+    private enum BoundRun
+    {
+        /// <summary>Outputs could not be bound (no prediction, or a buffer not aligned); nothing ran.</summary>
+        NotBound,
+
+        /// <summary>ONNX Runtime rejected the run with bound outputs, or did not write them in place.</summary>
+        Rejected,
+
+        Completed,
     }
 
     private string[] SelectNames(string kind, IReadOnlyList<string>? requested, IReadOnlyList<string> available)

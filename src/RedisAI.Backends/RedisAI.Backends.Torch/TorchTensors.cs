@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RedisAI.Backends.Torch;
 
 /// <summary>
-/// Store tensors to torch tensors and back. Inputs borrow the store's pinned buffers (no copy on CPU); outputs are
+/// Store tensors to torch tensors and back. Inputs borrow the store's buffers, pinned (no copy on CPU); outputs are
 /// copied once, from libtorch's storage into a buffer the store owns. Every torch tensor made here belongs to the
 /// caller's <see cref="DisposeScope"/>.
 /// </summary>

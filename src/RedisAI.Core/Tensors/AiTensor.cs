@@ -11,8 +11,8 @@ namespace RedisAI;
 /// keeps under tensor keys and passes to and from models.
 /// </summary>
 /// <remarks>
-/// <para>The data lives in a pinned buffer owned by the tensor, so backends can run directly on it (no copy in)
-/// and <see cref="GetData{T}"/> reads it without copying. Nothing can change it after creation, so a tensor
+/// <para>The data lives in a 64-byte-aligned buffer owned by the tensor, so backends can run directly on it (no
+/// copy in) and <see cref="GetData{T}"/> reads it without copying. Nothing can change it after creation, so a tensor
 /// can be shared by any number of readers, keys and running models; it is freed when no longer referenced.</para>
 /// <para>Thread-safe: every member may be called concurrently.</para>
 /// <para>A tensor holds at most <see cref="Array.MaxLength"/> bytes of data.</para>
@@ -21,7 +21,8 @@ public sealed partial class AiTensor
 {
     private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    private readonly TensorBuffer _data;
+    // Replaced at most once, by an aligned copy on the pinned heap, when Pin finds a collection moved the data.
+    private TensorBuffer _data;
 
     // Start offset of each element in _data, for STRING tensors only; each element is followed by a NUL.
     private readonly int[]? _stringOffsets;
@@ -282,10 +283,30 @@ public sealed partial class AiTensor
     }
 
     /// <summary>
-    /// Pins the data and returns its address, for native backends that run on it in place. The buffer is allocated
-    /// pinned, so this never moves memory; the pointer is valid while this tensor is reachable. Never write through it.
+    /// Pins the data and returns its address, for native backends that run on it in place; the pointer is valid until
+    /// the handle is disposed. The address is 64-byte aligned, as native runtimes align their own buffers, so results
+    /// do not depend on where the data happens to be. Never write through the pointer.
     /// </summary>
-    public unsafe MemoryHandle Pin() => new(_data.Pointer);
+    /// <remarks>
+    /// Tensor data starts aligned. When a garbage collection has moved a tensor off its boundary (a small tensor that
+    /// outlived a collection), this first copies the data, once, to the pinned object heap, where it stays aligned for
+    /// the rest of the tensor's life. Readers see the same bytes throughout.
+    /// </remarks>
+    public unsafe MemoryHandle Pin()
+    {
+        TensorBuffer data = Volatile.Read(ref _data);
+        MemoryHandle pin = data.Pin();
+        if (TensorBuffer.IsAligned(pin.Pointer))
+        {
+            return pin;
+        }
+
+        pin.Dispose();
+        TensorBuffer moved = TensorBuffer.AllocatePinned(data.Length);
+        data.Span.CopyTo(moved.Span);
+        TensorBuffer winner = Interlocked.CompareExchange(ref _data, moved, data);
+        return (winner == data ? moved : winner).Pin();
+    }
 
     /// <summary>Whether <paramref name="other"/> has the same data type, shape and bytes.</summary>
     public bool ContentEquals(AiTensor? other) =>

@@ -12,7 +12,7 @@ namespace RedisAI;
 /// <remarks>Not thread-safe: one producer fills it.</remarks>
 public sealed class TensorWriter
 {
-    private TensorBuffer _data;
+    private TensorBuffer? _data;
     private bool _completed;
 
     internal TensorWriter(DataType dataType, TensorShape shape, TensorBuffer data)
@@ -44,9 +44,12 @@ public sealed class TensorWriter
         return MemoryMarshal.Cast<byte, T>(Data.Span);
     }
 
-    /// <summary>The address of the buffer, for native producers. The buffer is pinned for its whole life.</summary>
+    /// <summary>
+    /// Pins the buffer and returns its address, for native producers; the pointer is valid until the handle is
+    /// disposed. The buffer starts on a 64-byte boundary when allocated, unless a garbage collection has since moved it.
+    /// </summary>
     /// <exception cref="InvalidOperationException"><see cref="Complete"/> was called.</exception>
-    public unsafe MemoryHandle Pin() => new(Data.Pointer);
+    public MemoryHandle Pin() => Data.Pin();
 
     /// <summary>Ends writing and returns the tensor, which owns the buffer from now on.</summary>
     /// <exception cref="InvalidOperationException"><see cref="Complete"/> was already called.</exception>
@@ -63,9 +66,9 @@ public sealed class TensorWriter
         }
 
         _completed = true;
-        _data = default;
+        _data = null;
         return AiTensor.Adopt(DataType, Shape, data);
     }
 
-    private TensorBuffer Data => _completed ? throw new InvalidOperationException("The tensor was already completed.") : _data;
+    private TensorBuffer Data => _completed ? throw new InvalidOperationException("The tensor was already completed.") : _data!;
 }

@@ -1,13 +1,13 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace RedisAI.Backends.Torch;
 
 /// <summary>
-/// Keeps the store buffers that libtorch tensors borrow (<see cref="TorchNative.FromBuffer"/>) alive until libtorch
-/// frees their storage and calls <see cref="OnStorageFreed"/>. The buffers are already pinned (AiTensor allocates them on
-/// the pinned heap); this only stops the GC from collecting one a module kept a reference to. Counted per address,
-/// because the same tensor can be an input of many concurrent runs.
+/// Keeps the store buffers that libtorch tensors borrow (<see cref="TorchNative.FromBuffer"/>) pinned and alive until
+/// libtorch frees their storage and calls <see cref="OnStorageFreed"/>, which may be after the run if a module kept a
+/// reference. Counted per address, because the same tensor can be an input of many concurrent runs.
 /// </summary>
 internal static unsafe class InputPins
 {
@@ -26,12 +26,22 @@ internal static unsafe class InputPins
         }
     }
 
-    public static void Add(nint address, byte[] buffer)
+    /// <summary>Takes over <paramref name="pin"/>, which holds a store buffer in place at <paramref name="address"/>.</summary>
+    public static void Add(nint address, MemoryHandle pin)
     {
         lock (Sync)
         {
-            ref Entry entry = ref CollectionsMarshal.GetValueRefOrAddDefault(Live, address, out _);
-            entry.Buffer = buffer;
+            ref Entry entry = ref CollectionsMarshal.GetValueRefOrAddDefault(Live, address, out bool exists);
+            if (exists)
+            {
+                // The entry's pin already holds the same buffer at this address.
+                pin.Dispose();
+            }
+            else
+            {
+                entry.Pin = pin;
+            }
+
             entry.References++;
         }
     }
@@ -47,6 +57,7 @@ internal static unsafe class InputPins
             ref Entry entry = ref CollectionsMarshal.GetValueRefOrNullRef(Live, address);
             if (!Unsafe.IsNullRef(ref entry) && --entry.References == 0)
             {
+                entry.Pin.Dispose();
                 Live.Remove(address);
             }
         }
@@ -54,7 +65,7 @@ internal static unsafe class InputPins
 
     private struct Entry
     {
-        public byte[] Buffer;
+        public MemoryHandle Pin;
         public int References;
     }
 }

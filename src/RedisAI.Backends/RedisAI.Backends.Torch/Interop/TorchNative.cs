@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -122,7 +123,7 @@ internal static unsafe class TorchNative
     }
 
     /// <summary>
-    /// A CPU tensor over <paramref name="tensor"/>'s own pinned buffer (no copy). The buffer is kept alive until
+    /// A CPU tensor over <paramref name="tensor"/>'s own buffer (no copy). The buffer is kept pinned and alive until
     /// libtorch frees the storage, even if a module keeps a reference to it.
     /// </summary>
     public static Tensor FromBuffer(AiTensor tensor, ScalarType type)
@@ -134,21 +135,18 @@ internal static unsafe class TorchNative
             return torch.empty(dimensions.ToArray(), type);
         }
 
-        // The data is a slice of a pinned array; the array is what must stay reachable.
-        byte[] buffer = MemoryMarshal.TryGetArray(tensor.GetMemory(), out ArraySegment<byte> segment)
-            ? segment.Array!
-            : throw new InvalidOperationException("tensor data is not backed by an array");
-        using var pin = tensor.Pin();
-        InputPins.Add((nint)pin.Pointer, buffer);
+        MemoryHandle pin = tensor.Pin();
+        void* data = pin.Pointer;
+        InputPins.Add((nint)data, pin);
         nint handle;
         fixed (long* sizes = dimensions)
         {
-            handle = s_newTensor(pin.Pointer, &InputPins.OnStorageFreed, sizes, dimensions.Length, (sbyte)type, (sbyte)type, (int)DeviceType.CPU, -1, 0);
+            handle = s_newTensor(data, &InputPins.OnStorageFreed, sizes, dimensions.Length, (sbyte)type, (sbyte)type, (int)DeviceType.CPU, -1, 0);
         }
 
         if (handle == 0)
         {
-            InputPins.Release((nint)pin.Pointer);
+            InputPins.Release((nint)data);
             torch.CheckForErrors();
             throw new InvalidOperationException("libtorch returned no tensor");
         }
