@@ -43,6 +43,32 @@ public class ModelExecuteBenchmarks
         _store.SetTensor("mlp:x", _mlpInput);
     }
 
+    /// <summary>
+    /// The store-vs-raw ratios again, each pair measured interleaved in this process (<see cref="PairedComparison"/>),
+    /// which resolves the few percent that separate BenchmarkDotNet runs of the ~100 µs model cannot on a shared machine.
+    /// The MLP's blocks are long (500 calls, ~50 ms) because each block first reloads its session's 2.4 MB of weights
+    /// into the caches the other session's block evicted them from, a cost that must not weigh on the ratio.
+    /// </summary>
+    public static void MeasurePairedOverhead()
+    {
+        var benchmarks = new ModelExecuteBenchmarks();
+        benchmarks.Setup();
+        try
+        {
+            PairedComparison.Report(
+            [
+                PairedComparison.Measure("Tiny: RunModel vs raw", benchmarks.Tiny_RawOnnxRuntime, benchmarks.Tiny_StoreRunModel, 2000, 100),
+                PairedComparison.Measure("Tiny: ExecuteModel by keys vs raw", benchmarks.Tiny_RawOnnxRuntime, benchmarks.Tiny_StoreExecuteModelByKeys, 2000, 100),
+                PairedComparison.Measure("Mlp100us: RunModel vs raw", benchmarks.Mlp_RawOnnxRuntime, benchmarks.Mlp_StoreRunModel, 500, 60),
+                PairedComparison.Measure("Mlp100us: ExecuteModel by keys vs raw", benchmarks.Mlp_RawOnnxRuntime, benchmarks.Mlp_StoreExecuteModelByKeys, 500, 60),
+            ]);
+        }
+        finally
+        {
+            benchmarks.Cleanup();
+        }
+    }
+
     [GlobalCleanup]
     public void Cleanup()
     {

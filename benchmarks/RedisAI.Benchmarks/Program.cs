@@ -18,5 +18,18 @@ if (args is ["persistence-pauses"])
     return;
 }
 
+// Store overhead on a model call, raw and store calls interleaved, in 5 processes: dotnet run -c Release --project benchmarks/RedisAI.Benchmarks -- overhead
+if (args is ["overhead"])
+{
+    PairedComparison.RunInProcesses("overhead-once", processes: 5);
+    return;
+}
+
+if (args is ["overhead-once"])
+{
+    ModelExecuteBenchmarks.MeasurePairedOverhead();
+    return;
+}
+
 var config = ManualConfig.Create(DefaultConfig.Instance).AddDiagnoser(MemoryDiagnoser.Default);
 BenchmarkSwitcher.FromAssembly(typeof(AutobatchingBenchmarks).Assembly).Run(args, config);

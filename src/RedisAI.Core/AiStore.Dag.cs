@@ -88,7 +88,8 @@ public sealed partial class AiStore
             var current = new Dictionary<string, DagValue>(StringComparer.Ordinal);
             foreach (string key in dag.Loads)
             {
-                var tensor = (AiTensor)_keyspace.GetRequired(CheckKey(key), KeyType.Tensor, $"tensor key is empty: the DAG loads '{key}', which does not exist").Value;
+                var tensor = (AiTensor)(_keyspace.GetOfType(CheckKey(key), KeyType.Tensor)
+                    ?? throw new AiKeyNotFoundException(key, $"tensor key is empty: the DAG loads '{key}', which does not exist")).Value;
                 current[key] = DagValue.Loaded(tensor);
             }
 

@@ -167,8 +167,8 @@ public sealed partial class AiStore
             for (int i = 0; i < inputs.Length; i++)
             {
                 string inputKey = CheckKey(inputKeys[i]);
-                inputs[i] = (AiTensor)_keyspace.GetRequired(
-                    inputKey, KeyType.Tensor, $"tensor key is empty: input {i} of script '{key}', key '{inputKey}', does not exist").Value;
+                inputs[i] = (AiTensor)(_keyspace.GetOfType(inputKey, KeyType.Tensor)
+                    ?? throw new AiKeyNotFoundException(inputKey, $"tensor key is empty: input {i} of script '{key}', key '{inputKey}', does not exist")).Value;
             }
 
             foreach (string outputKey in outputKeys)
@@ -250,7 +250,7 @@ public sealed partial class AiStore
     }
 
     private StoredScript GetStoredScript(string key) =>
-        (StoredScript)_keyspace.GetRequired(key, KeyType.Script, $"script key is empty: '{key}' does not exist").Value;
+        (StoredScript)(_keyspace.GetOfType(key, KeyType.Script) ?? throw new AiKeyNotFoundException(key, $"script key is empty: '{key}' does not exist")).Value;
 
     /// <summary>Takes a reference to the script under <paramref name="key"/>, whose entry points must include <paramref name="entryPoint"/>.</summary>
     private StoredScript AcquireScript(string key, string entryPoint)

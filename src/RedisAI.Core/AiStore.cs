@@ -128,7 +128,7 @@ public sealed partial class AiStore : IAiStore
 
     /// <inheritdoc />
     public AiTensor GetTensor(string key) =>
-        (AiTensor)_keyspace.GetRequired(CheckKey(key), KeyType.Tensor, $"tensor key is empty: '{key}' does not exist").Value;
+        (AiTensor)(_keyspace.GetOfType(CheckKey(key), KeyType.Tensor) ?? throw new AiKeyNotFoundException(key, $"tensor key is empty: '{key}' does not exist")).Value;
 
     /// <inheritdoc />
     public bool TryGetTensor(string key, [NotNullWhen(true)] out AiTensor? tensor)
@@ -512,8 +512,8 @@ public sealed partial class AiStore : IAiStore
         for (int i = 0; i < inputs.Length; i++)
         {
             string inputKey = CheckKey(inputKeys[i]);
-            inputs[i] = (AiTensor)_keyspace.GetRequired(
-                inputKey, KeyType.Tensor, $"tensor key is empty: input {i} of model '{model.Key}', key '{inputKey}', does not exist").Value;
+            inputs[i] = (AiTensor)(_keyspace.GetOfType(inputKey, KeyType.Tensor)
+                ?? throw new AiKeyNotFoundException(inputKey, $"tensor key is empty: input {i} of model '{model.Key}', key '{inputKey}', does not exist")).Value;
         }
 
         foreach (string outputKey in outputKeys)
@@ -526,7 +526,7 @@ public sealed partial class AiStore : IAiStore
     }
 
     private StoredModel GetStoredModel(string key) =>
-        (StoredModel)_keyspace.GetRequired(key, KeyType.Model, $"model key is empty: '{key}' does not exist").Value;
+        (StoredModel)(_keyspace.GetOfType(key, KeyType.Model) ?? throw new AiKeyNotFoundException(key, $"model key is empty: '{key}' does not exist")).Value;
 
     private StoredModel AcquireModel(string key)
     {

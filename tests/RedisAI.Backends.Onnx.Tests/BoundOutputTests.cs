@@ -102,6 +102,20 @@ public sealed class BoundOutputTests : IDisposable
     }
 
     [Fact]
+    public void OutputEqualToTheWriteCheckSentinel_IsReturnedOnEveryRun()
+    {
+        // The first bound run fills outputs with 0xA5 to see whether ONNX Runtime writes them; a result that is
+        // 0xA5 itself must still come back right.
+        _store.StoreModel("identity", TestModels.Identity(OnnxElementType.UInt8, [1]), Onnx.Options);
+        var x = AiTensor.Create<byte>([0xA5], 1);
+
+        for (int run = 0; run < 4; run++)
+        {
+            Assert.Equal(new byte[] { 0xA5 }, _store.RunModel("identity", [x])[0].GetData<byte>().ToArray());
+        }
+    }
+
+    [Fact]
     public void FailingRun_AfterASuccessfulOne_ReportsOnnxRuntimesErrorAndTheModelKeepsWorking()
     {
         _store.StoreModel(

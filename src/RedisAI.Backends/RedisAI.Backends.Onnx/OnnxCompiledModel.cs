@@ -12,9 +12,9 @@ namespace RedisAI.Backends.Onnx;
 /// </summary>
 internal sealed class OnnxCompiledModel : ICompiledModel
 {
-    // Each run needs its own RunOptions so Terminate stops only that run; they are reused unless terminated.
-    private const byte Sentinel = 0xA5;
+    private static readonly byte[] Sentinels = [0xA5, 0x5A];
 
+    // Each run needs its own RunOptions so Terminate stops only that run; they are reused unless terminated.
     private readonly ConcurrentBag<RunOptions> _runOptionsPool = [];
     private readonly OutputShapeMemo _outputShapes = new();
     private readonly InferenceSession _session;
@@ -61,7 +61,8 @@ internal sealed class OnnxCompiledModel : ICompiledModel
                 if (bound == BoundRun.Rejected)
                 {
                     // The same inputs ran unbound, so binding is what failed: this model's output shapes depend on
-                    // input values, not only on input shapes, or it has outputs ONNX Runtime will not write in place.
+                    // input values, not only on input shapes, or it returns a graph input as an output. (A failure of
+                    // the model itself fails the unbound run too, which reports it.)
                     _outputShapes.Disable();
                 }
                 else if (plan is null)
@@ -120,31 +121,17 @@ internal sealed class OnnxCompiledModel : ICompiledModel
                 }
             }
 
-            // ONNX Runtime replaces, rather than fills, a bound output that is a graph input or a constant, and the
-            // buffer keeps whatever it held. That depends on the graph, not on the data, so the first bound run of
-            // each plan checks it: a buffer still all sentinel bytes was not written (or, harmlessly, by a rare
-            // result made of nothing else, which only costs the binding).
-            bool verify = !plan.Verified;
-            if (verify)
+            if (plan.Verified)
             {
-                foreach (TensorWriter writer in writers)
-                {
-                    writer.Bytes.Fill(Sentinel);
-                }
+                _session.Run(runOptions, _inputNames, feeds, _outputNames, fetches.Values);
             }
-
-            _session.Run(runOptions, _inputNames, feeds, _outputNames, fetches.Values);
-            if (verify)
+            else if (RunVerifying(runOptions, feeds, fetches.Values, writers))
             {
-                foreach (TensorWriter writer in writers)
-                {
-                    if (!writer.Bytes.ContainsAnyExcept(Sentinel))
-                    {
-                        return BoundRun.Rejected;
-                    }
-                }
-
                 plan.Verified = true;
+            }
+            else
+            {
+                return BoundRun.Rejected;
             }
         }
         catch (OnnxRuntimeException) when (!token.IsCancellationRequested)
@@ -163,6 +150,31 @@ internal sealed class OnnxCompiledModel : ICompiledModel
         }
 
         return BoundRun.Completed;
+    }
+
+    /// <summary>
+    /// A plan's first bound run, which checks that ONNX Runtime wrote every output. It does not when an output is one
+    /// of the graph's inputs: ONNX Runtime hands back the input instead, and the bound buffer keeps what it held. That
+    /// depends on the graph, not on the data, so one check per plan is enough. The buffers are filled with a sentinel
+    /// first; a buffer still all sentinel is run again with another, since a real result can match one but not both.
+    /// </summary>
+    private bool RunVerifying(RunOptions runOptions, OrtValue[] feeds, OrtValue[] fetches, TensorWriter[] writers)
+    {
+        foreach (byte sentinel in Sentinels)
+        {
+            foreach (TensorWriter writer in writers)
+            {
+                writer.Bytes.Fill(sentinel);
+            }
+
+            _session.Run(runOptions, _inputNames, feeds, _outputNames, fetches);
+            if (!Array.Exists(writers, writer => !writer.Bytes.ContainsAnyExcept(sentinel)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Runs with outputs ONNX Runtime allocates, and copies them into store tensors.</summary>

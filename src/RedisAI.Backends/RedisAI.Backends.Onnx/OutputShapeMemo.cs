@@ -9,8 +9,8 @@ namespace RedisAI.Backends.Onnx;
 /// <remarks>
 /// A model whose output shapes depend on input values (NonZero, TopK with a k input, Reshape with a shape input)
 /// can produce other shapes for the same input shapes. ONNX Runtime then rejects the bound output, and the caller
-/// turns binding off for the model with <see cref="Disable"/> and runs it unbound. So does a model with an output
-/// that is a graph input or a constant, which ONNX Runtime replaces instead of writing into the bound buffer.
+/// turns binding off for the model with <see cref="Disable"/> and runs it unbound. So does a model that returns one
+/// of its inputs as an output, which ONNX Runtime hands back instead of writing into the bound buffer.
 /// </remarks>
 internal sealed class OutputShapeMemo
 {
@@ -19,9 +19,6 @@ internal sealed class OutputShapeMemo
 
     private Plan[] _plans = [];
     private volatile bool _disabled;
-
-    /// <summary>Whether runs may bind outputs (false once the model showed value-dependent output shapes).</summary>
-    public bool Enabled => !_disabled;
 
     /// <summary>The plan made for inputs of exactly these types and shapes, or null.</summary>
     public Plan? Find(ReadOnlySpan<AiTensor> inputs)

@@ -80,11 +80,15 @@ internal sealed class Keyspace : IDisposable
         return entry;
     }
 
-    /// <summary>Returns the value of <paramref name="key"/>, which must hold a <paramref name="type"/>.</summary>
-    public KeyspaceEntry GetRequired(string key, KeyType type, string missingMessage)
+    /// <summary>
+    /// Returns the value of <paramref name="key"/>, or null when it does not exist; callers throw their own
+    /// not-found error, so the message is only built on failure (this runs on every call).
+    /// </summary>
+    /// <exception cref="AiWrongTypeException">The key holds another type.</exception>
+    public KeyspaceEntry? GetOfType(string key, KeyType type)
     {
-        var entry = Get(key) ?? throw new AiKeyNotFoundException(key, missingMessage);
-        return entry.Type == type ? entry : throw new AiWrongTypeException(key, type, entry.Type);
+        var entry = Get(key);
+        return entry is null || entry.Type == type ? entry : throw new AiWrongTypeException(key, type, entry.Type);
     }
 
     /// <summary>Writes one key. A key holding another kind of value is a WRONGTYPE error and is left as it is.</summary>

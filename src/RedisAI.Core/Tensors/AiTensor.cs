@@ -11,8 +11,9 @@ namespace RedisAI;
 /// keeps under tensor keys and passes to and from models.
 /// </summary>
 /// <remarks>
-/// <para>The data lives in a 64-byte-aligned buffer owned by the tensor, so backends can run directly on it (no
-/// copy in) and <see cref="GetData{T}"/> reads it without copying. Nothing can change it after creation, so a tensor
+/// <para>The data lives in a buffer owned by the tensor, aligned to 64 bytes whenever a backend pins it
+/// (<see cref="Pin"/>), so backends run directly on it (no copy in), and <see cref="GetData{T}"/> reads it without
+/// copying. Nothing can change it after creation, so a tensor
 /// can be shared by any number of readers, keys and running models; it is freed when no longer referenced.</para>
 /// <para>Thread-safe: every member may be called concurrently.</para>
 /// <para>A tensor holds at most <see cref="Array.MaxLength"/> bytes of data.</para>

@@ -8,7 +8,7 @@ namespace RedisAI;
 /// A tensor's bytes: a slice of a managed array that starts on a 64-byte boundary when allocated, as native runtimes
 /// align their own buffers. Alignment matters beyond speed: some ONNX Runtime kernels sum in a different order (and
 /// so round differently) when their data is not aligned, and the store must give the same results as a raw session.
-/// Spans keep the array alive. Immutable.
+/// Spans keep the array alive. Written only through a <see cref="TensorWriter"/>, before the tensor exists.
 /// </summary>
 /// <remarks>
 /// The array is not allocated pinned: small pinned-heap allocations are slow and every few megabytes of them force
