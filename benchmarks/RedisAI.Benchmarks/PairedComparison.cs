@@ -40,12 +40,8 @@ internal static class PairedComparison
         Array.Sort(baselineTimes);
         Array.Sort(candidateTimes);
 
-        // Ranks bounding the median with 95% confidence (normal approximation of the binomial).
-        int half = (int)Math.Ceiling(1.96 * Math.Sqrt(rounds) / 2);
         int middle = rounds / 2;
-        return new Result(
-            name, baselineTimes[middle], candidateTimes[middle], ratios[middle],
-            ratios[Math.Max(0, middle - half)], ratios[Math.Min(rounds - 1, middle + half)], rounds, callsPerBlock);
+        return new Result(name, baselineTimes[middle], candidateTimes[middle], ratios[middle]);
     }
 
     /// <summary>Prints one process's results as lines <see cref="RunInProcesses"/> reads.</summary>
@@ -55,7 +51,7 @@ internal static class PairedComparison
         {
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{ResultPrefix}{r.Name}|{r.BaselineMicroseconds:R}|{r.CandidateMicroseconds:R}|{r.Ratio:R}|{r.Low:R}|{r.High:R}"));
+                $"{ResultPrefix}{r.Name}|{r.BaselineMicroseconds:R}|{r.CandidateMicroseconds:R}|{r.Ratio:R}"));
         }
     }
 
@@ -140,5 +136,5 @@ internal static class PairedComparison
     }
 
     internal sealed record Result(
-        string Name, double BaselineMicroseconds, double CandidateMicroseconds, double Ratio, double Low, double High, int Rounds, int CallsPerBlock);
+        string Name, double BaselineMicroseconds, double CandidateMicroseconds, double Ratio);
 }
