@@ -28,6 +28,12 @@ public class AiStoreException : Exception
 
     /// <summary>What kind of error this is.</summary>
     public AiErrorCode Code { get; }
+
+    /// <summary>
+    /// The same error (same type, code and details) with <paramref name="prefix"/> before its message, wrapping this
+    /// one: how an error raised inside a script keeps its type and says where it came from.
+    /// </summary>
+    internal virtual AiStoreException WithContext(string prefix) => new(Code, prefix + Message, this);
 }
 
 /// <summary>An argument was malformed or inconsistent; nothing was changed.</summary>
@@ -48,6 +54,8 @@ public sealed class AiArgumentException : AiStoreException
         : base(AiErrorCode.InvalidArgument, message, innerException)
     {
     }
+
+    internal override AiStoreException WithContext(string prefix) => new AiArgumentException(prefix + Message, this);
 }
 
 /// <summary>The key does not exist or has expired.</summary>
@@ -66,8 +74,13 @@ public sealed class AiKeyNotFoundException : AiStoreException
     public AiKeyNotFoundException(string message, Exception innerException)
         : base(AiErrorCode.KeyNotFound, message, innerException) => Key = string.Empty;
 
+    private AiKeyNotFoundException(string key, string message, Exception innerException)
+        : base(AiErrorCode.KeyNotFound, message, innerException) => Key = key;
+
     /// <summary>The missing key.</summary>
     public string Key { get; }
+
+    internal override AiStoreException WithContext(string prefix) => new AiKeyNotFoundException(Key, prefix + Message, this);
 }
 
 /// <summary>The key holds a value of another kind (RedisAI's WRONGTYPE).</summary>
@@ -92,6 +105,14 @@ public sealed class AiWrongTypeException : AiStoreException
     public AiWrongTypeException(string message, Exception innerException)
         : base(AiErrorCode.WrongType, message, innerException) => Key = string.Empty;
 
+    private AiWrongTypeException(AiWrongTypeException inner, string message)
+        : base(AiErrorCode.WrongType, message, inner)
+    {
+        Key = inner.Key;
+        Expected = inner.Expected;
+        Actual = inner.Actual;
+    }
+
     /// <summary>The key.</summary>
     public string Key { get; }
 
@@ -100,6 +121,8 @@ public sealed class AiWrongTypeException : AiStoreException
 
     /// <summary>The kind of value the key holds.</summary>
     public KeyType Actual { get; }
+
+    internal override AiStoreException WithContext(string prefix) => new AiWrongTypeException(this, prefix + Message);
 }
 
 /// <summary>A backend refused a model or script, could not use a device, or failed while running.</summary>
@@ -126,6 +149,8 @@ public sealed class AiBackendException : AiStoreException
         : base(AiErrorCode.ExecutionFailed, message, innerException)
     {
     }
+
+    internal override AiStoreException WithContext(string prefix) => new AiBackendException(Code, prefix + Message, this);
 }
 
 /// <summary>An execution did not complete within its timeout; nothing was written.</summary>
@@ -146,4 +171,6 @@ public sealed class AiTimeoutException : AiStoreException
     public AiTimeoutException(string message) : base(AiErrorCode.Timeout, message)
     {
     }
+
+    internal override AiStoreException WithContext(string prefix) => new AiTimeoutException(prefix + Message, this);
 }

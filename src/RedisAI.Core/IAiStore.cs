@@ -84,7 +84,12 @@ public partial interface IAiStore : IDisposable
     /// <summary>
     /// Runs a model on tensor keys and writes its outputs to keys (RedisAI's AI.MODELEXECUTE), on the calling
     /// thread. Inputs are read when the call starts; outputs are written all together, only if the run succeeds.
+    /// A call to a model with autobatching waits for the batch it joins.
     /// </summary>
+    /// <param name="key">The model key.</param>
+    /// <param name="inputKeys">One tensor key per model input, in the model's input order.</param>
+    /// <param name="outputKeys">One key per model output, in the model's output order.</param>
+    /// <param name="timeout">Fails the call when it has not finished in time; the store's default when null.</param>
     /// <exception cref="AiKeyNotFoundException">The model or an input key does not exist.</exception>
     /// <exception cref="AiWrongTypeException">The model key, an input key or an output key holds another kind of value.</exception>
     /// <exception cref="AiArgumentException">Wrong number of inputs or outputs, or an input's type or shape does not fit the model.</exception>
@@ -92,9 +97,27 @@ public partial interface IAiStore : IDisposable
     /// <exception cref="AiBackendException">The backend failed.</exception>
     void ExecuteModel(string key, IReadOnlyList<string> inputKeys, IReadOnlyList<string> outputKeys, TimeSpan? timeout = null);
 
-    /// <summary>As <see cref="ExecuteModel"/>, through the model device's run queue, without blocking the caller.</summary>
+    /// <summary>
+    /// Runs a model on tensor keys bound by the model's own input and output names, whatever order the model (or a
+    /// release of it) declares them in, on the calling thread. Outputs not named in <paramref name="outputs"/> are
+    /// dropped without a key. Otherwise as <see cref="ExecuteModel(string, IReadOnlyList{string}, IReadOnlyList{string}, TimeSpan?)"/>.
+    /// </summary>
+    /// <param name="key">The model key.</param>
+    /// <param name="inputs">For every model input, by name, the tensor key it reads.</param>
+    /// <param name="outputs">For each model output to keep, by name, the key it is written to.</param>
+    /// <param name="timeout">Fails the call when it has not finished in time; the store's default when null.</param>
+    /// <exception cref="AiArgumentException">
+    /// A name is not one of the model's, a model input is not bound, or the model's inputs or outputs have no unique names.
+    /// </exception>
+    void ExecuteModel(string key, IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string> outputs, TimeSpan? timeout = null);
+
+    /// <summary>As <see cref="ExecuteModel(string, IReadOnlyList{string}, IReadOnlyList{string}, TimeSpan?)"/>, through the model device's run queue, without blocking the caller.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing was written.</exception>
     Task ExecuteModelAsync(string key, IReadOnlyList<string> inputKeys, IReadOnlyList<string> outputKeys, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="ExecuteModel(string, IReadOnlyDictionary{string, string}, IReadOnlyDictionary{string, string}, TimeSpan?)"/>, through the model device's run queue, without blocking the caller.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing was written.</exception>
+    Task ExecuteModelAsync(string key, IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string> outputs, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>Runs a model directly on tensors, on the calling thread, without touching any key.</summary>
     /// <returns>The outputs, in the model's output order.</returns>
@@ -104,6 +127,17 @@ public partial interface IAiStore : IDisposable
     /// <exception cref="AiBackendException">The backend failed.</exception>
     AiTensor[] RunModel(string key, ReadOnlySpan<AiTensor> inputs, TimeSpan? timeout = null);
 
+    /// <summary>Runs a model directly on tensors bound by the model's input names, on the calling thread, without touching any key.</summary>
+    /// <returns>Every output, by the model's output names.</returns>
+    /// <exception cref="AiKeyNotFoundException">The model does not exist.</exception>
+    /// <exception cref="AiArgumentException">
+    /// A name is not one of the model's, an input is not bound, the model's inputs or outputs have no unique names, or an
+    /// input's type or shape does not fit the model.
+    /// </exception>
+    /// <exception cref="AiTimeoutException">The run took longer than the timeout.</exception>
+    /// <exception cref="AiBackendException">The backend failed.</exception>
+    IReadOnlyDictionary<string, AiTensor> RunModel(string key, IReadOnlyDictionary<string, AiTensor> inputs, TimeSpan? timeout = null);
+
     /// <summary>Execution statistics of a model or script (RedisAI's AI.INFO).</summary>
     /// <exception cref="AiKeyNotFoundException">The key holds no model or script.</exception>
     RunInfo GetRunInfo(string key);
@@ -112,6 +146,9 @@ public partial interface IAiStore : IDisposable
     /// <exception cref="AiKeyNotFoundException">The key holds no model or script.</exception>
     void ResetRunStatistics(string key);
 
-    /// <summary>As <see cref="RunModel"/>, through the model device's run queue.</summary>
+    /// <summary>As <see cref="RunModel(string, ReadOnlySpan{AiTensor}, TimeSpan?)"/>, through the model device's run queue.</summary>
     Task<AiTensor[]> RunModelAsync(string key, IReadOnlyList<AiTensor> inputs, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="RunModel(string, IReadOnlyDictionary{string, AiTensor}, TimeSpan?)"/>, through the model device's run queue.</summary>
+    Task<IReadOnlyDictionary<string, AiTensor>> RunModelAsync(string key, IReadOnlyDictionary<string, AiTensor> inputs, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 }

@@ -34,4 +34,6 @@ public sealed class AiDagException : AiStoreException
 
     /// <summary>The kind of the failing operation.</summary>
     public DagOperationKind OperationKind { get; }
+
+    internal override AiStoreException WithContext(string prefix) => new AiDagException(OperationIndex, OperationKind, prefix + Message, this);
 }

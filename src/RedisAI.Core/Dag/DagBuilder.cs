@@ -7,16 +7,23 @@ namespace RedisAI;
 /// only if every operation succeeds. Operations run as soon as the operations producing their inputs have, each
 /// on its device's queue, so independent operations run in parallel.
 /// </summary>
-/// <remarks>Not thread-safe while building; <see cref="ExecuteAsync"/> may be called once or many times.</remarks>
+/// <remarks>
+/// Get one from <see cref="IAiStore.CreateDag"/> or <see cref="IAiStore.CreateReadOnlyDag"/>. Not thread-safe while
+/// building; <see cref="ExecuteAsync"/> may be called once or many times.
+/// </remarks>
 public sealed class DagBuilder
 {
-    private readonly AiStore _store;
+    private readonly IAiStore _store;
     private readonly List<string> _loads = [];
     private readonly List<(string Key, KeyExpiry Expiry)> _persists = [];
     private readonly List<DagOperation> _operations = [];
 
-    internal DagBuilder(AiStore store, bool readOnly)
+    /// <summary>Starts a DAG that <see cref="ExecuteAsync"/> runs on <paramref name="store"/>.</summary>
+    /// <param name="store">The store that runs the DAG (through <see cref="IAiStore.ExecuteDagAsync"/>).</param>
+    /// <param name="readOnly">Whether the DAG is read-only (AI.DAGEXECUTE_RO).</param>
+    public DagBuilder(IAiStore store, bool readOnly = false)
     {
+        ArgumentNullException.ThrowIfNull(store);
         _store = store;
         IsReadOnly = readOnly;
     }
@@ -81,11 +88,29 @@ public sealed class DagBuilder
         return this;
     }
 
-    /// <summary>Runs a stored model on local tensors, producing local tensors (AI.MODELEXECUTE inside a DAG).</summary>
+    /// <summary>
+    /// Runs a stored model on local tensors, producing local tensors (AI.MODELEXECUTE inside a DAG): one input name per
+    /// model input and one output name per model output, in the model's order.
+    /// </summary>
     public DagBuilder ExecuteModel(string key, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         _operations.Add(new DagOperation(DagOperationKind.ExecuteModel, key, null, CheckNames(inputs), CheckNames(outputs)));
+        return this;
+    }
+
+    /// <summary>
+    /// Runs a stored model with its inputs and outputs bound by the model's own names, whatever order the model
+    /// declares them in: <paramref name="inputs"/> maps every model input name to the local tensor it reads,
+    /// <paramref name="outputs"/> maps the model outputs to keep to the local names they take (outputs not listed are
+    /// dropped).
+    /// </summary>
+    /// <remarks>The names are checked against the model when the DAG runs, before any operation starts.</remarks>
+    public DagBuilder ExecuteModel(string key, IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string> outputs)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        _operations.Add(new DagOperation(
+            DagOperationKind.ExecuteModel, key, null, [], [], InputsByName: CheckNames(inputs), OutputsByName: CheckNames(outputs)));
         return this;
     }
 
@@ -112,9 +137,6 @@ public sealed class DagBuilder
     /// <exception cref="AiTimeoutException">The DAG overran its timeout.</exception>
     public Task<DagResult> ExecuteAsync(CancellationToken cancellationToken = default) => _store.ExecuteDagAsync(this, cancellationToken);
 
-    /// <summary>As <see cref="ExecuteAsync"/>, blocking the calling thread.</summary>
-    public DagResult Execute() => ExecuteAsync().GetAwaiter().GetResult();
-
     private static string[] CheckNames(IReadOnlyList<string> names)
     {
         ArgumentNullException.ThrowIfNull(names);
@@ -124,5 +146,19 @@ public sealed class DagBuilder
         }
 
         return [.. names];
+    }
+
+    private static Dictionary<string, string> CheckNames(IReadOnlyDictionary<string, string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var copy = new Dictionary<string, string>(names.Count, StringComparer.Ordinal);
+        foreach (var (name, local) in names)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(name);
+            ArgumentException.ThrowIfNullOrEmpty(local);
+            copy[name] = local;
+        }
+
+        return copy;
     }
 }

@@ -1,8 +1,9 @@
 namespace RedisAI;
 
 /// <summary>
-/// A validated DAG: for each operation, the values it reads and the model or script it holds a reference to;
-/// and the values to persist. Every reference is released exactly once: by the run that takes it over, or here.
+/// A validated DAG: for each operation, the values it reads, the local names its outputs take (null for an output
+/// nobody named) and the model or script it holds a reference to; and the values to persist. Every reference is
+/// released exactly once: by the run that takes it over, or here.
 /// </summary>
 internal sealed class DagPlan
 {
@@ -10,6 +11,8 @@ internal sealed class DagPlan
     {
         Operations = operations;
         Inputs = new DagValue[operations.Count][];
+        InputNames = new string[operations.Count][];
+        OutputNames = new string?[operations.Count][];
         Models = new StoredModel?[operations.Count];
         Scripts = new StoredScript?[operations.Count];
     }
@@ -17,6 +20,11 @@ internal sealed class DagPlan
     public IReadOnlyList<DagOperation> Operations { get; }
 
     public DagValue[][] Inputs { get; }
+
+    /// <summary>The local name of each input, in the order the operation reads them.</summary>
+    public string[][] InputNames { get; }
+
+    public string?[][] OutputNames { get; }
 
     public StoredModel?[] Models { get; }
 

@@ -4,7 +4,7 @@ namespace RedisAI;
 /// One execution of a <see cref="DagPlan"/>: a task per operation that waits only for the operations producing its
 /// inputs, then runs on its device's queue. The first failure cancels everything still waiting or queued.
 /// </summary>
-internal sealed class DagRun(AiStore store, DagPlan plan, CancellationTokenSource abort)
+internal sealed class DagRun(ExecutionEngine engine, IAiStore scriptHost, DagPlan plan, CancellationTokenSource abort)
 {
     private Task<AiTensor[]>[] _tasks = [];
     private int _firstFailure = -1;
@@ -49,8 +49,8 @@ internal sealed class DagRun(AiStore store, DagPlan plan, CancellationTokenSourc
             {
                 DagOperationKind.SetTensor => [op.Tensor!],
                 DagOperationKind.GetTensor => inputs,
-                DagOperationKind.ExecuteModel => await store.RunDagModelAsync(plan, index, inputs, abort.Token).ConfigureAwait(false),
-                _ => await store.RunDagScriptAsync(plan, index, inputs, abort.Token).ConfigureAwait(false),
+                DagOperationKind.ExecuteModel => await RunModelAsync(index, inputs).ConfigureAwait(false),
+                _ => await RunScriptAsync(index, inputs).ConfigureAwait(false),
             };
         }
         catch (Exception ex)
@@ -72,6 +72,38 @@ internal sealed class DagRun(AiStore store, DagPlan plan, CancellationTokenSourc
         {
             plan.Release(index); // a no-op once a model or script run took the reference over
         }
+    }
+
+    private Task<AiTensor[]> RunModelAsync(int index, AiTensor[] inputs)
+    {
+        StoredModel model = Interlocked.Exchange(ref plan.Models[index], null)!;
+        try
+        {
+            InputValidator.Validate(model.Info, inputs, plan.InputNames[index]);
+        }
+        catch
+        {
+            model.Release();
+            throw;
+        }
+
+        return engine.SubmitAsync(new ModelCall(model, inputs, null), null, abort.Token);
+    }
+
+    private async Task<AiTensor[]> RunScriptAsync(int index, AiTensor[] inputs)
+    {
+        DagOperation op = plan.Operations[index];
+        StoredScript script = Interlocked.Exchange(ref plan.Scripts[index], null)!;
+        var call = new ScriptCall(script, op.Function!, inputs, op.ScriptKeys!, op.Args!, null, scriptHost);
+        AiTensor[] outputs = await engine.SubmitAsync(call, null, abort.Token).ConfigureAwait(false);
+        if (outputs.Length != op.Outputs.Count)
+        {
+            throw new AiBackendException(
+                AiErrorCode.ExecutionFailed,
+                $"Function returned unexpected number of outputs - {op.Function}: script '{op.Key}' returned {outputs.Length}, the DAG names {op.Outputs.Count}");
+        }
+
+        return outputs;
     }
 
     private async Task<AiTensor[]> GatherInputsAsync(int index)

@@ -14,18 +14,18 @@ namespace RedisAI;
 /// </remarks>
 internal sealed class ModelBatcher : IDisposable
 {
-    private readonly AiStore _store;
+    private readonly ExecutionEngine _engine;
     private readonly StoredModel _model;
     private readonly DeviceQueue _queue;
     private readonly TimeProvider _time;
-    private readonly List<ModelRunWorkItem> _waiting = [];
+    private readonly List<ExecutionWorkItem> _waiting = [];
     private readonly Lock _lock = new();
     private readonly ITimer _timer;
     private bool _dispatchQueued;
 
-    public ModelBatcher(AiStore store, StoredModel model, DeviceQueue queue, TimeProvider time)
+    public ModelBatcher(ExecutionEngine engine, StoredModel model, DeviceQueue queue, TimeProvider time)
     {
-        _store = store;
+        _engine = engine;
         _model = model;
         _queue = queue;
         _time = time;
@@ -34,7 +34,7 @@ internal sealed class ModelBatcher : IDisposable
 
     private ModelInfo Info => _model.Info;
 
-    public void Add(ModelRunWorkItem call)
+    public void Add(ExecutionWorkItem call)
     {
         call.AbandonOnCancellation();
         lock (_lock)
@@ -48,7 +48,7 @@ internal sealed class ModelBatcher : IDisposable
     /// <summary>Runs on a device worker: forms at most one batch and runs it there.</summary>
     public void Dispatch()
     {
-        List<ModelRunWorkItem>? batch;
+        List<ExecutionWorkItem>? batch;
         lock (_lock)
         {
             _dispatchQueued = false;
@@ -90,7 +90,7 @@ internal sealed class ModelBatcher : IDisposable
         _queue.EnqueueInternal(new BatchDispatch(this));
     }
 
-    private List<ModelRunWorkItem>? TakeBatchLocked(out TimeSpan? retryIn)
+    private List<ExecutionWorkItem>? TakeBatchLocked(out TimeSpan? retryIn)
     {
         retryIn = null;
         DropAbandonedLocked();
@@ -99,15 +99,15 @@ internal sealed class ModelBatcher : IDisposable
             return null;
         }
 
-        ModelRunWorkItem head = _waiting[0];
+        ExecutionWorkItem head = _waiting[0];
         long headSize = Size(head);
-        var members = new List<ModelRunWorkItem> { head };
+        var members = new List<ExecutionWorkItem> { head };
         long total = headSize;
         if (headSize > 0 && headSize < Info.BatchSize)
         {
             for (int i = 1; i < _waiting.Count && total < Info.BatchSize; i++)
             {
-                ModelRunWorkItem candidate = _waiting[i];
+                ExecutionWorkItem candidate = _waiting[i];
                 long size = Size(candidate);
                 if (size > 0 && total + size <= Info.BatchSize && Compatible(head, candidate))
                 {
@@ -132,7 +132,7 @@ internal sealed class ModelBatcher : IDisposable
             }
         }
 
-        var started = new List<ModelRunWorkItem>(members.Count);
+        var started = new List<ExecutionWorkItem>(members.Count);
         foreach (var member in members)
         {
             _waiting.Remove(member);
@@ -150,7 +150,7 @@ internal sealed class ModelBatcher : IDisposable
     {
         for (int i = _waiting.Count - 1; i >= 0; i--)
         {
-            if (_waiting[i].Task.IsCompleted)
+            if (_waiting[i].IsCompleted)
             {
                 _waiting.RemoveAt(i);
                 _queue.AddWaiting(-1);
@@ -158,7 +158,7 @@ internal sealed class ModelBatcher : IDisposable
         }
     }
 
-    private void Run(List<ModelRunWorkItem> members)
+    private void Run(List<ExecutionWorkItem> members)
     {
         if (members.Count == 1)
         {
@@ -166,7 +166,7 @@ internal sealed class ModelBatcher : IDisposable
             return;
         }
 
-        int inputCount = members[0].Inputs.Length;
+        int inputCount = members[0].Call.Inputs.Length;
         var batchInputs = new AiTensor[inputCount];
         var parts = new AiTensor[members.Count];
         long total = 0;
@@ -176,7 +176,7 @@ internal sealed class ModelBatcher : IDisposable
             {
                 for (int m = 0; m < members.Count; m++)
                 {
-                    parts[m] = members[m].Inputs[i];
+                    parts[m] = members[m].Call.Inputs[i];
                 }
 
                 batchInputs[i] = AiTensor.ConcatenateRows(parts);
@@ -189,7 +189,7 @@ internal sealed class ModelBatcher : IDisposable
                 memberRows[m] = Size(members[m]);
             }
 
-            AiTensor[] outputs = _store.RunBatch(_model, batchInputs, memberRows);
+            AiTensor[] outputs = _engine.RunBatch((ModelCall)members[0].Call, batchInputs, memberRows);
             Split(members, outputs, total);
         }
         catch (Exception ex)
@@ -201,7 +201,7 @@ internal sealed class ModelBatcher : IDisposable
         }
     }
 
-    private void Split(List<ModelRunWorkItem> members, AiTensor[] outputs, long total)
+    private void Split(List<ExecutionWorkItem> members, AiTensor[] outputs, long total)
     {
         foreach (AiTensor output in outputs)
         {
@@ -228,7 +228,7 @@ internal sealed class ModelBatcher : IDisposable
             {
                 // A member whose deadline passed while the batch ran gets its timeout, not late results.
                 member.CancellationToken.ThrowIfCancellationRequested();
-                _store.Publish(member.OutputKeys, own);
+                _engine.Publish(member.Call.OutputKeys, own);
                 member.Succeed(own);
             }
             catch (Exception ex)
@@ -238,26 +238,13 @@ internal sealed class ModelBatcher : IDisposable
         }
     }
 
-    private static long Size(ModelRunWorkItem call)
-    {
-        AiTensor[] inputs = call.Inputs;
-        long rows = inputs[0].RowCount;
-        foreach (AiTensor input in inputs)
-        {
-            if (input.Shape.Rank == 0 || input.RowCount != rows)
-            {
-                return 0;
-            }
-        }
+    private static long Size(ExecutionWorkItem item) => ((ModelCall)item.Call).BatchRows;
 
-        return rows;
-    }
-
-    private static bool Compatible(ModelRunWorkItem head, ModelRunWorkItem candidate)
+    private static bool Compatible(ExecutionWorkItem head, ExecutionWorkItem candidate)
     {
-        for (int i = 0; i < head.Inputs.Length; i++)
+        for (int i = 0; i < head.Call.Inputs.Length; i++)
         {
-            AiTensor a = head.Inputs[i], b = candidate.Inputs[i];
+            AiTensor a = head.Call.Inputs[i], b = candidate.Call.Inputs[i];
             if (a.DataType != b.DataType || a.Shape.Rank != b.Shape.Rank || !a.Shape.Dimensions[1..].SequenceEqual(b.Shape.Dimensions[1..]))
             {
                 return false;
@@ -278,7 +265,7 @@ internal sealed class ModelBatcher : IDisposable
         public override void Fail(Exception exception)
         {
             // Only reached if the queue is disposed or a bug escapes Dispatch: fail the waiting calls rather than strand them.
-            List<ModelRunWorkItem> stranded;
+            List<ExecutionWorkItem> stranded;
             lock (batcher._lock)
             {
                 batcher._dispatchQueued = false;

@@ -10,7 +10,17 @@ internal sealed class DotNetCompiledScript(DotNetScript script) : ICompiledScrip
         context.CancellationToken.ThrowIfCancellationRequested();
         ScriptFunction function = script.Functions[entryPoint];
         var call = new ScriptContext(context.ScriptKey, entryPoint, inputs.ToArray(), keys, args, context.Store, context.CancellationToken);
-        AiTensor[]? outputs = function(call);
+        AiTensor[]? outputs;
+        try
+        {
+            outputs = function(call);
+        }
+        catch (AiStoreException ex)
+        {
+            // A store call the script made failed: same type and details, and the message says which script.
+            throw ex.WithContext($"script '{context.ScriptKey}' function '{entryPoint}' failed: ");
+        }
+
         if (outputs is null)
         {
             throw new AiBackendException(AiErrorCode.ExecutionFailed, $"function '{entryPoint}' of script '{context.ScriptKey}' returned null; return [] for no outputs");

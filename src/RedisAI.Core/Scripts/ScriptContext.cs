@@ -7,7 +7,7 @@ namespace RedisAI;
 /// <remarks>
 /// <para>A context is created per call and is valid only during it. Not thread-safe (one call uses it).</para>
 /// <para>The <see cref="Store"/> stands in for RedisAI's <c>redis.execute</c> and <c>redisAI.model_execute</c>:
-/// read tensors under <see cref="Keys"/>, run models with <see cref="IAiStore.RunModel"/>. Prefer the synchronous
+/// read tensors under <see cref="Keys"/>, run models with <see cref="IAiStore.RunModel(string, ReadOnlySpan{AiTensor}, TimeSpan?)"/>. Prefer the synchronous
 /// store methods: an execution queued through a <c>*Async</c> method on the script's own device and waited for here
 /// can deadlock when that device has one worker thread.</para>
 /// </remarks>
