@@ -7,7 +7,7 @@ namespace RedisAI.Samples.ChatBot;
 /// the reply comes out and the new state is written back under the user's key with an expiry, all or nothing.
 /// </summary>
 /// <remarks>Thread-safe. Turns of one user run one at a time, in arrival order; different users run in parallel.</remarks>
-public sealed class Conversations(AiStore store, IOptions<ChatBotOptions> options)
+public sealed class Conversations(IAiStore store, IOptions<ChatBotOptions> options)
 {
     /// <summary>The model's key in the store.</summary>
     public const string ModelKey = "chatbot";
@@ -49,7 +49,7 @@ public sealed class Conversations(AiStore store, IOptions<ChatBotOptions> option
                 result = await RunTurnAsync(stateKey, input, loadState: false, cancellationToken);
             }
 
-            return ChatBotModel.Decode(result.Tensors[0]);
+            return ChatBotModel.Decode(result[ReplyName]);
         }
         finally
         {
@@ -61,11 +61,15 @@ public sealed class Conversations(AiStore store, IOptions<ChatBotOptions> option
     {
         DagBuilder dag = store.CreateDag();
 
-        // Inside the DAG the state is a local tensor named after its key, so Persist writes it back to that key.
+        // Inside the DAG the state is a local tensor named after its key, so Persist writes it back to that key. The
+        // model's inputs and outputs are bound by its own names, so a release that reorders them needs no change here.
         _ = loadState ? dag.Load(stateKey) : dag.SetTensor(stateKey, ChatBotModel.InitialState);
         return dag
             .SetTensor(MessageName, message)
-            .ExecuteModel(ModelKey, [MessageName, stateKey], [ReplyName, stateKey])
+            .ExecuteModel(
+                ModelKey,
+                inputs: new Dictionary<string, string> { ["message"] = MessageName, ["state"] = stateKey },
+                outputs: new Dictionary<string, string> { ["reply"] = ReplyName, ["new_state"] = stateKey })
             .GetTensor(ReplyName)
             .Persist(stateKey, _stateExpiry)
             .ExecuteAsync(cancellationToken);

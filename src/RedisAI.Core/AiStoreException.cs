@@ -55,6 +55,22 @@ public sealed class AiArgumentException : AiStoreException
     {
     }
 
+    /// <summary>
+    /// Throws when <paramref name="problems"/> is not empty, listing every problem at once (how every options class of
+    /// the library validates): <c>invalid {subject}: first; second</c>.
+    /// </summary>
+    /// <param name="problems">What is wrong, one entry per problem.</param>
+    /// <param name="subject">What was checked, for example <c>model options</c>.</param>
+    /// <exception cref="AiArgumentException"><paramref name="problems"/> is not empty.</exception>
+    public static void ThrowIfAny(IReadOnlyList<string> problems, string subject)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        if (problems.Count > 0)
+        {
+            throw new AiArgumentException($"invalid {subject}: {string.Join("; ", problems)}");
+        }
+    }
+
     internal override AiStoreException WithContext(string prefix) => new AiArgumentException(prefix + Message, this);
 }
 

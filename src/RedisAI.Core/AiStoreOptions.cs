@@ -81,12 +81,5 @@ public sealed class AiStoreOptions
 
     /// <summary>Throws when any option is invalid, listing every problem.</summary>
     /// <exception cref="AiArgumentException">An option is invalid.</exception>
-    public void Validate()
-    {
-        var errors = GetValidationErrors();
-        if (errors.Count > 0)
-        {
-            throw new AiArgumentException("invalid AiStore options: " + string.Join("; ", errors));
-        }
-    }
+    public void Validate() => AiArgumentException.ThrowIfAny(GetValidationErrors(), "AiStore options");
 }

@@ -90,12 +90,5 @@ public sealed class SnapshotOptions
 
     /// <summary>Throws when any option is invalid, listing every problem.</summary>
     /// <exception cref="AiArgumentException">An option is invalid.</exception>
-    public void Validate()
-    {
-        var errors = GetValidationErrors();
-        if (errors.Count > 0)
-        {
-            throw new AiArgumentException("invalid snapshot options: " + string.Join("; ", errors));
-        }
-    }
+    public void Validate() => AiArgumentException.ThrowIfAny(GetValidationErrors(), "snapshot options");
 }

@@ -61,7 +61,8 @@ public sealed class ExecutionTests : IDisposable
     {
         var ex = Assert.Throws<AiKeyNotFoundException>(() => _store.ExecuteModel("nope", ["a", "b"], ["c"]));
 
-        Assert.Contains("model key is empty", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("nope", ex.Key);
+        Assert.Contains("key 'nope' does not exist (expected a model)", ex.Message, StringComparison.Ordinal);
         Assert.False(_store.Exists("c"));
     }
 

@@ -345,7 +345,7 @@ public sealed class ScriptTests : IDisposable
 
         Assert.False(_store.Exists("s"));
         var ex = Assert.Throws<AiKeyNotFoundException>(() => _store.GetScript("s"));
-        Assert.Contains("script key is empty", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("key 's' does not exist (expected a script)", ex.Message, StringComparison.Ordinal);
         Assert.False(_store.DeleteScript("s"));
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using RedisAI.Testing;
 using RedisAI.Testing.Onnx;
 
 namespace RedisAI.Hosting.Tests;

@@ -20,6 +20,7 @@ public sealed class PackagingTests(ITestOutputHelper log) : IDisposable
         "src/RedisAI.Hosting/RedisAI.Hosting.csproj",
         "src/RedisAI.Backends/RedisAI.Backends.Onnx/RedisAI.Backends.Onnx.csproj",
         "src/RedisAI.Backends/RedisAI.Backends.Torch/RedisAI.Backends.Torch.csproj",
+        "src/RedisAI.Testing/RedisAI.Testing.csproj",
     ];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("redisai-packaging-").FullName;

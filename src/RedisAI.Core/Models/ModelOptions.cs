@@ -36,7 +36,10 @@ public sealed record ModelOptions
 
     /// <summary>Checks the options, reporting every problem at once.</summary>
     /// <exception cref="AiArgumentException">An option is invalid.</exception>
-    public void Validate()
+    public void Validate() => AiArgumentException.ThrowIfAny(GetValidationErrors(), "model options");
+
+    /// <summary>Returns every problem with these options (empty when valid).</summary>
+    public IReadOnlyList<string> GetValidationErrors()
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(Backend))
@@ -78,10 +81,7 @@ public sealed record ModelOptions
 
         CheckNames(Inputs, "Inputs", errors);
         CheckNames(Outputs, "Outputs", errors);
-        if (errors.Count > 0)
-        {
-            throw new AiArgumentException("invalid model options: " + string.Join("; ", errors));
-        }
+        return errors;
     }
 
     private static void CheckNames(IReadOnlyList<string>? names, string what, List<string> errors)

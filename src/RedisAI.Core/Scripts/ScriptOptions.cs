@@ -22,7 +22,10 @@ public sealed record ScriptOptions
 
     /// <summary>Checks the options, reporting every problem at once.</summary>
     /// <exception cref="AiArgumentException">An option is invalid.</exception>
-    public void Validate()
+    public void Validate() => AiArgumentException.ThrowIfAny(GetValidationErrors(), "script options");
+
+    /// <summary>Returns every problem with these options (empty when valid).</summary>
+    public IReadOnlyList<string> GetValidationErrors()
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(Backend))
@@ -36,10 +39,7 @@ public sealed record ScriptOptions
         }
 
         ScriptEntryPoints.Check(EntryPoints, errors);
-        if (errors.Count > 0)
-        {
-            throw new AiArgumentException("invalid script options: " + string.Join("; ", errors));
-        }
+        return errors;
     }
 }
 

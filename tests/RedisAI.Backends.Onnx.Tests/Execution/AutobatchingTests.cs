@@ -190,4 +190,20 @@ public sealed class AutobatchingTests : IDisposable
         await Assert.ThrowsAsync<AiTimeoutException>(() => call.WaitAsync(Guard));
         Assert.Equal(0, _store.GetRunInfo("mul").Calls); // timed out while waiting: counts nowhere, as in RedisAI
     }
+
+    [Fact]
+    public async Task WaitingSynchronousCall_TimesOutAndLeavesTheBatcher()
+    {
+        _store.StoreModel("mul", TestModels.Mul(), Onnx.Options with { BatchSize = 2, MinBatchSize = 2 });
+        _store.SetTensor("row", AiTensor.Create<float>([3, 4], 1, 2));
+
+        Task call = Task.Run(() => _store.ExecuteModel("mul", ["row", "row"], ["out"], timeout: TimeSpan.FromSeconds(2)));
+        Assert.True(SpinWait.SpinUntil(() => _store.GetQueueLengths()["CPU"] == 1, Guard), "the call never reached the batcher");
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        await Assert.ThrowsAsync<AiTimeoutException>(() => call.WaitAsync(Guard));
+        Assert.False(_store.Exists("out"));
+        Assert.Equal(0, _store.GetQueueLengths()["CPU"]);
+    }
 }

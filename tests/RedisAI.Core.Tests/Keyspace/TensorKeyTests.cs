@@ -37,7 +37,7 @@ public sealed class TensorKeyTests : IDisposable
 
         Assert.Equal("missing", ex.Key);
         Assert.Equal(AiErrorCode.KeyNotFound, ex.Code);
-        Assert.Contains("tensor key is empty", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("key 'missing' does not exist (expected a tensor)", ex.Message, StringComparison.Ordinal);
         Assert.False(_store.TryGetTensor("missing", out _));
     }
 

@@ -209,12 +209,32 @@ public sealed class DotNetScriptTests : IDisposable
     }
 
     [Fact]
-    public void ExecuteScript_MissingScript_FailsWithRedisAIMessage()
+    public void ExecuteScript_MissingScript_FailsNamingTheKey()
     {
-        // RedisAI C55.
+        // RedisAI C55 (its "script key is empty" is the server's wording of this error code).
         var ex = Assert.Throws<AiKeyNotFoundException>(() => _store.ExecuteScript("nope", "bar", [], ["a"], [], ["c"]));
 
-        Assert.Contains("script key is empty", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("nope", ex.Key);
+        Assert.Contains("key 'nope' does not exist (expected a script)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExecuteScript_StoreCallInsideFails_KeepsTheErrorTypeAndNamesTheScript()
+    {
+        _store.StoreScript("reader", DotNetScript.Create("read", context => [context.Store.GetTensor(context.Keys[0])]));
+        _store.SetTensor("model-key-holds-tensor", Floats(1, 2));
+        _store.StoreScript("runner", DotNetScript.Create("run", context => context.Store.RunModel(context.Keys[0], [.. context.Inputs])));
+
+        var missing = Assert.Throws<AiKeyNotFoundException>(() => _store.ExecuteScript("reader", "read", ["absent"], [], [], ["c"]));
+        var wrongType = Assert.Throws<AiWrongTypeException>(() => _store.RunScript("runner", "run", [Floats(1, 2)], ["model-key-holds-tensor"]));
+
+        Assert.Equal("absent", missing.Key);
+        Assert.Equal("script 'reader' function 'read' failed: key 'absent' does not exist (expected a tensor)", missing.Message);
+        Assert.IsType<AiKeyNotFoundException>(missing.InnerException);
+        Assert.Equal(("model-key-holds-tensor", KeyType.Model, KeyType.Tensor), (wrongType.Key, wrongType.Expected, wrongType.Actual));
+        Assert.StartsWith("script 'runner' function 'run' failed: WRONGTYPE", wrongType.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _store.GetRunInfo("reader").Errors);
+        Assert.False(_store.Exists("c"));
     }
 
     [Fact]
@@ -225,7 +245,7 @@ public sealed class DotNetScriptTests : IDisposable
         var ex = Assert.Throws<AiKeyNotFoundException>(() => _store.ExecuteScript("s", "bar", [], ["a", "missing"], [], ["c"]));
 
         Assert.Equal("missing", ex.Key);
-        Assert.Contains("tensor key is empty: input 1 of script 's'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("key 'missing' does not exist: input 1 of script 's' reads it as a tensor", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

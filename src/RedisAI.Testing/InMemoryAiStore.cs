@@ -1,7 +1,7 @@
 using RedisAI.Backends;
 using RedisAI.Backends.Onnx;
 
-namespace RedisAI;
+namespace RedisAI.Testing;
 
 /// <summary>
 /// One-line stores for unit tests of apps that use the library: in memory, no files, no snapshots, with the ONNX
