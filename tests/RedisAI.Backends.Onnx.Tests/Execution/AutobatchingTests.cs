@@ -204,6 +204,6 @@ public sealed class AutobatchingTests : IDisposable
 
         await Assert.ThrowsAsync<AiTimeoutException>(() => call.WaitAsync(Guard));
         Assert.False(_store.Exists("out"));
-        Assert.Equal(0, _store.GetQueueLengths()["CPU"]);
+        Assert.Equal(0, _store.GetRunInfo("mul").Calls);
     }
 }
