@@ -51,7 +51,7 @@ public sealed class OnnxRuntimeBackend : IModelBackend
 
         try
         {
-            return new OnnxCompiledModel(session, context);
+            return new OnnxCompiledModel(session, context, bytes);
         }
         catch
         {
