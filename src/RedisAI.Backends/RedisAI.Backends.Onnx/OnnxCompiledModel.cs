@@ -22,13 +22,16 @@ internal sealed class OnnxCompiledModel : ICompiledModel
     private readonly string _key;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    private readonly string? _logId;
 
     /// <param name="session">The session; disposed with this model.</param>
     /// <param name="context">The load request.</param>
     /// <param name="model">The bytes <paramref name="session"/> was created from, read only here.</param>
-    public OnnxCompiledModel(InferenceSession session, ModelLoadContext context, ReadOnlySpan<byte> model)
+    /// <param name="logId">The session's <see cref="OnnxRuntimeLog"/> registration, ended with this model; null if none.</param>
+    public OnnxCompiledModel(InferenceSession session, ModelLoadContext context, ReadOnlySpan<byte> model, string? logId)
     {
         _session = session;
+        _logId = logId;
         _key = context.Key;
         _inputNames = SelectNames("input", context.Inputs, session.InputNames);
         _outputNames = SelectNames("output", context.Outputs, session.OutputNames);
@@ -104,6 +107,11 @@ internal sealed class OnnxCompiledModel : ICompiledModel
         while (_runOptionsPool.TryTake(out var runOptions))
         {
             runOptions.Dispose();
+        }
+
+        if (_logId is not null)
+        {
+            OnnxRuntimeLog.Unregister(_logId);
         }
     }
 
