@@ -124,8 +124,39 @@ public sealed class ExecutionTests : IDisposable
 
         var ex = Assert.Throws<AiArgumentException>(() => _store.ExecuteModel("mul", ["wide", "b"], ["c"]));
 
-        Assert.Contains("input 0 ('a')", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("has shape [1, 3], the model expects [-1, 2]", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("input 0 ('a') of model 'mul', tensor key 'wide', has shape [1, 3], the model expects [-1, 2] (-1 = any)", ex.Message);
+    }
+
+    [Fact]
+    public void ExecuteModel_InputWrongFixedShape_ThrowsWithoutAnyDimensionNote()
+    {
+        _store.StoreModel("fixed", TestModels.MulFixed(), Onnx.Options);
+        _store.SetTensor("wide", AiTensor.Create<float>([1, 2, 3], 1, 3));
+
+        var ex = Assert.Throws<AiArgumentException>(() => _store.ExecuteModel("fixed", ["wide", "b"], ["c"]));
+
+        Assert.Equal("input 0 ('a') of model 'fixed', tensor key 'wide', has shape [1, 3], the model expects [2, 2]", ex.Message);
+    }
+
+    [Fact]
+    public void RunModel_VectorForScalarInput_ThrowsExpectingEmptyShape()
+    {
+        _store.StoreModel("identity", TestModels.Identity(OnnxElementType.Float, rank: 0), Onnx.Options);
+
+        var ex = Assert.Throws<AiArgumentException>(() => _store.RunModel("identity", [AiTensor.Create<float>([1, 2], 2)]));
+
+        Assert.Equal("input 0 ('x') of model 'identity' has shape [2], the model expects []", ex.Message);
+    }
+
+    [Fact]
+    public void RunModel_ScalarForScalarInput_ReturnsScalar()
+    {
+        _store.StoreModel("identity", TestModels.Identity(OnnxElementType.Float, rank: 0), Onnx.Options);
+
+        AiTensor[] result = _store.RunModel("identity", [AiTensor.Scalar(3f)]);
+
+        Assert.Equal(TensorShape.Scalar, result[0].Shape);
+        Assert.Equal(3f, result[0].GetData<float>()[0]);
     }
 
     [Fact]

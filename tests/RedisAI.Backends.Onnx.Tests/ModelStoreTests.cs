@@ -22,6 +22,24 @@ public sealed class ModelStoreTests : IDisposable
     }
 
     [Fact]
+    public void StoreModel_ScalarInputAndOutput_DeclaresRankZero()
+    {
+        var info = _store.StoreModel("m", TestModels.Identity(OnnxElementType.Float, rank: 0), Onnx.Options);
+
+        Assert.Equal("x: FLOAT []", info.Inputs[0].ToString());
+        Assert.Equal("y: FLOAT []", info.Outputs[0].ToString());
+    }
+
+    [Fact]
+    public void StoreModel_UndeclaredShapes_LeavesDimensionsUnknown()
+    {
+        var info = _store.StoreModel("m", TestModels.MulDynamic(), Onnx.Options);
+
+        Assert.Equal(["a: FLOAT [?]", "b: FLOAT [?]"], info.Inputs.Select(i => i.ToString()));
+        Assert.Null(info.Outputs[0].Dimensions);
+    }
+
+    [Fact]
     public void GetModel_ReturnsMetadataAndOriginalBytes()
     {
         byte[] bytes = TestModels.Mul();

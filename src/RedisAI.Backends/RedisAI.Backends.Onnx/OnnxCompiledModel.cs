@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using RedisAI.Backends.Onnx.TensorProtos;
 
 namespace RedisAI.Backends.Onnx;
 
@@ -21,15 +22,22 @@ internal sealed class OnnxCompiledModel : ICompiledModel
     private readonly string _key;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    private readonly string? _logId;
 
-    public OnnxCompiledModel(InferenceSession session, ModelLoadContext context)
+    /// <param name="session">The session; disposed with this model.</param>
+    /// <param name="context">The load request.</param>
+    /// <param name="model">The bytes <paramref name="session"/> was created from, read only here.</param>
+    /// <param name="logId">The session's <see cref="OnnxRuntimeLog"/> registration, ended with this model; null if none.</param>
+    public OnnxCompiledModel(InferenceSession session, ModelLoadContext context, ReadOnlySpan<byte> model, string? logId)
     {
         _session = session;
+        _logId = logId;
         _key = context.Key;
         _inputNames = SelectNames("input", context.Inputs, session.InputNames);
         _outputNames = SelectNames("output", context.Outputs, session.OutputNames);
-        Inputs = Describe("input", _inputNames, session.InputMetadata);
-        Outputs = Describe("output", _outputNames, session.OutputMetadata);
+        HashSet<string>? scalars = null;
+        Inputs = Describe("input", _inputNames, session.InputMetadata, model, ref scalars);
+        Outputs = Describe("output", _outputNames, session.OutputMetadata, model, ref scalars);
     }
 
     public IReadOnlyList<TensorInfo> Inputs { get; }
@@ -99,6 +107,11 @@ internal sealed class OnnxCompiledModel : ICompiledModel
         while (_runOptionsPool.TryTake(out var runOptions))
         {
             runOptions.Dispose();
+        }
+
+        if (_logId is not null)
+        {
+            OnnxRuntimeLog.Unregister(_logId);
         }
     }
 
@@ -266,7 +279,8 @@ internal sealed class OnnxCompiledModel : ICompiledModel
         return [.. requested];
     }
 
-    private TensorInfo[] Describe(string kind, string[] names, IReadOnlyDictionary<string, NodeMetadata> metadata)
+    private TensorInfo[] Describe(
+        string kind, string[] names, IReadOnlyDictionary<string, NodeMetadata> metadata, ReadOnlySpan<byte> model, ref HashSet<string>? scalars)
     {
         var infos = new TensorInfo[names.Length];
         for (int i = 0; i < names.Length; i++)
@@ -286,9 +300,20 @@ internal sealed class OnnxCompiledModel : ICompiledModel
                     $"{kind} '{names[i]}' of model '{_key}' has element type {node.ElementDataType}, which the store cannot hold");
             }
 
-            // ONNX Runtime reports an undeclared shape as rank 0, like a scalar: treat it as unknown so the
-            // store does not reject tensors the model accepts (ONNX Runtime still checks them).
-            long[]? dims = node.Dimensions.Length == 0 ? null : Array.ConvertAll(node.Dimensions, d => (long)d);
+            long[]? dims;
+            if (node.Dimensions.Length > 0)
+            {
+                dims = Array.ConvertAll(node.Dimensions, d => (long)d);
+            }
+            else
+            {
+                // ONNX Runtime reports an undeclared shape as rank 0, like a scalar: only the model tells them apart.
+                // An undeclared shape stays unknown so the store does not reject tensors the model accepts (ONNX
+                // Runtime still checks them).
+                scalars ??= DeclaredScalars.Find(model);
+                dims = scalars.Contains(names[i]) ? [] : null;
+            }
+
             infos[i] = new TensorInfo(names[i], dataType, dims);
         }
 

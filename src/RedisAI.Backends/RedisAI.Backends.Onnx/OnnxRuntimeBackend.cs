@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace RedisAI.Backends.Onnx;
@@ -7,7 +8,28 @@ namespace RedisAI.Backends.Onnx;
 /// Runs ONNX and ONNX-ML models through ONNX Runtime: on the CPU always, on CUDA GPUs when the app references
 /// <c>Microsoft.ML.OnnxRuntime.Gpu</c> and a GPU is present. Register one instance with a store.
 /// </summary>
-/// <remarks>Thread-safe.</remarks>
+/// <remarks>
+/// <para>Thread-safe.</para>
+/// <para>
+/// ONNX Runtime's own log lines (such as its warning about an initializer no node uses) go to the logger factory
+/// given here, under the category <c>RedisAI.Backends.Onnx.OnnxRuntime</c>, not to stderr: ONNX Runtime's VERBOSE
+/// lines at <see cref="LogLevel.Trace"/>, INFO at <see cref="LogLevel.Debug"/>, WARNING, ERROR and FATAL at
+/// <see cref="LogLevel.Warning"/>, <see cref="LogLevel.Error"/> and <see cref="LogLevel.Critical"/>. Each model's
+/// session logs from the lowest of these levels the category has enabled when the model is loaded (set on
+/// <see cref="SessionOptions.LogSeverityLevel"/> before <see cref="OnnxRuntimeBackendOptions.ConfigureSession"/> runs,
+/// which may change it; changing <see cref="SessionOptions.LogId"/> there sends the model's lines to the process-wide
+/// logger described next), and its lines name the model.
+/// </para>
+/// <para>
+/// ONNX Runtime has one logging function per process, fixed when its environment is created; the first backend to
+/// use ONNX Runtime creates it. Lines that belong to no model of a backend with a logger factory (the environment's
+/// own, other sessions' in the process, and those of models of backends created without one) go to the logger
+/// factory of the first backend created with one, and are dropped until there is one. If the app created ONNX
+/// Runtime's environment before any backend used it (<see cref="OrtEnv.Instance"/> or
+/// <see cref="OrtEnv.CreateInstanceWithOptions"/>), ONNX Runtime keeps logging as that environment says, and a
+/// backend with a logger factory logs so once, at its first model load.
+/// </para>
+/// </remarks>
 public sealed class OnnxRuntimeBackend : IModelBackend
 {
     /// <summary>The name models use to pick this backend.</summary>
@@ -15,30 +37,74 @@ public sealed class OnnxRuntimeBackend : IModelBackend
 
     private const string CudaProvider = "CUDAExecutionProvider";
     private readonly OnnxRuntimeBackendOptions _options;
+    private readonly ILogger? _runtimeLogger;
+    private int _reportedEnvironment;
 
     /// <summary>Creates the backend.</summary>
-    public OnnxRuntimeBackend(OnnxRuntimeBackendOptions? options = null) => _options = options ?? new OnnxRuntimeBackendOptions();
+    /// <param name="options">The settings; the defaults when null.</param>
+    /// <param name="loggerFactory">
+    /// Receives the ONNX Runtime log lines of this backend's models (see the remarks); when null, they go to the first
+    /// backend created with one.
+    /// </param>
+    public OnnxRuntimeBackend(OnnxRuntimeBackendOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        _options = options ?? new OnnxRuntimeBackendOptions();
+        if (loggerFactory is not null)
+        {
+            _runtimeLogger = loggerFactory.CreateLogger(OnnxRuntimeLog.Category);
+            OnnxRuntimeLog.OfferFallback(_runtimeLogger);
+        }
+    }
 
     /// <inheritdoc />
     public string Name => BackendName;
 
     /// <summary>The execution providers of the ONNX Runtime build the app loaded (for example <c>CPUExecutionProvider</c>).</summary>
     /// <exception cref="AiBackendException">The native ONNX Runtime library cannot be loaded.</exception>
-    public static IReadOnlyList<string> GetAvailableProviders() => Native(() => OrtEnv.Instance().GetAvailableProviders());
+    public static IReadOnlyList<string> GetAvailableProviders() => Native(() => OrtEnvironment().GetAvailableProviders());
 
     /// <summary>The version of the loaded ONNX Runtime.</summary>
     /// <exception cref="AiBackendException">The native ONNX Runtime library cannot be loaded.</exception>
-    public static string GetVersion() => Native(() => OrtEnv.Instance().GetVersionString());
+    public static string GetVersion() => Native(() => OrtEnvironment().GetVersionString());
 
     /// <inheritdoc />
     public ICompiledModel Load(ReadOnlyMemory<byte> model, ModelLoadContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        bool forwarding = Native(OnnxRuntimeLog.EnsureEnvironment);
+        if (!forwarding && _runtimeLogger is not null && Interlocked.Exchange(ref _reportedEnvironment, 1) == 0)
+        {
+            OnnxRuntimeLog.EnvironmentNotOwned(_runtimeLogger);
+        }
+
         using SessionOptions sessionOptions = Native(() => new SessionOptions());
-        Configure(sessionOptions, context);
-        byte[] bytes = MemoryMarshal.TryGetArray(model, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : model.ToArray();
+        string? logId = forwarding ? OnnxRuntimeLog.Register(_runtimeLogger, context.Key) : null;
+        try
+        {
+            if (logId is not null)
+            {
+                sessionOptions.LogId = logId;
+                if (_runtimeLogger is not null)
+                {
+                    sessionOptions.LogSeverityLevel = OnnxRuntimeLog.SeverityFor(_runtimeLogger);
+                }
+            }
+
+            Configure(sessionOptions, context);
+            byte[] bytes = MemoryMarshal.TryGetArray(model, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+                ? segment.Array
+                : model.ToArray();
+            return CreateModel(bytes, sessionOptions, context, logId);
+        }
+        catch when (logId is not null)
+        {
+            OnnxRuntimeLog.Unregister(logId);
+            throw;
+        }
+    }
+
+    private static OnnxCompiledModel CreateModel(byte[] bytes, SessionOptions sessionOptions, ModelLoadContext context, string? logId)
+    {
         InferenceSession session;
         try
         {
@@ -51,13 +117,19 @@ public sealed class OnnxRuntimeBackend : IModelBackend
 
         try
         {
-            return new OnnxCompiledModel(session, context);
+            return new OnnxCompiledModel(session, context, bytes, logId);
         }
         catch
         {
             session.Dispose();
             throw;
         }
+    }
+
+    private static OrtEnv OrtEnvironment()
+    {
+        OnnxRuntimeLog.EnsureEnvironment();
+        return OrtEnv.Instance();
     }
 
     private void Configure(SessionOptions sessionOptions, ModelLoadContext context)

@@ -24,8 +24,9 @@ internal static class InputValidator
 
             if (info.Dimensions is { } dims && !ShapeMatches(dims, tensor.Shape))
             {
+                string anyNote = HasAnyDimension(dims) ? " (-1 = any)" : string.Empty;
                 throw new AiArgumentException(
-                    $"{Describe(model, i, info, inputKeys)} has shape {tensor.Shape}, the model expects {TensorShape.Format([.. dims])} (-1 = any)");
+                    $"{Describe(model, i, info, inputKeys)} has shape {tensor.Shape}, the model expects {TensorShape.Format([.. dims])}{anyNote}");
             }
         }
     }
@@ -61,6 +62,19 @@ internal static class InputValidator
         }
 
         return true;
+    }
+
+    private static bool HasAnyDimension(IReadOnlyList<long> declared)
+    {
+        for (int d = 0; d < declared.Count; d++)
+        {
+            if (declared[d] < 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Describe(ModelInfo model, int index, TensorInfo info, IReadOnlyList<string>? keys) =>
