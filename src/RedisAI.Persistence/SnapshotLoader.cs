@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using RedisAI.Persistence.AppendLog;
 using RedisAI.Persistence.Format;
@@ -15,19 +16,22 @@ internal sealed partial class SnapshotLoader
     private readonly string _path;
     private readonly AppendLogOptions _logOptions;
     private readonly bool _skipFailedKeys;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     /// <param name="store">The store to load into; its backends re-create models.</param>
     /// <param name="path">The snapshot file (full path).</param>
     /// <param name="logOptions">Whether the log is replayed, and whether a torn last record is accepted.</param>
     /// <param name="skipFailedKeys">Whether keys that cannot be re-created are left out rather than failing the load.</param>
+    /// <param name="time">The clock that stamps a snapshot moved aside.</param>
     /// <param name="logger">Where loads are reported.</param>
-    public SnapshotLoader(AiStore store, string path, AppendLogOptions logOptions, bool skipFailedKeys, ILogger logger)
+    public SnapshotLoader(AiStore store, string path, AppendLogOptions logOptions, bool skipFailedKeys, TimeProvider time, ILogger logger)
     {
         _store = store;
         _path = path;
         _logOptions = logOptions;
         _skipFailedKeys = skipFailedKeys;
+        _time = time;
         _logger = logger;
     }
 
@@ -132,6 +136,34 @@ internal sealed partial class SnapshotLoader
         var segments = LogSegments.List(_path);
         filesExist = File.Exists(_path) || segments.Count > 0;
         return segments.Count > 0 ? segments.Keys.Max() + 1 : 1;
+    }
+
+    /// <summary>
+    /// Moves the snapshot file that failed to load to <c>&lt;path&gt;.corrupt-&lt;yyyyMMddHHmmss&gt;</c> (UTC, on the
+    /// manager's clock), so that the saves of a store started empty instead do not overwrite it.
+    /// </summary>
+    /// <param name="loadError">Why the load failed (for the message, if the move fails too).</param>
+    /// <returns>Where the file now is; null when there is no snapshot file (the log failed to load).</returns>
+    /// <exception cref="SnapshotException">The file cannot be moved.</exception>
+    public string? MoveAside(SnapshotException loadError)
+    {
+        if (!File.Exists(_path))
+        {
+            return null;
+        }
+
+        string aside = string.Create(CultureInfo.InvariantCulture, $"{_path}.corrupt-{_time.GetUtcNow():yyyyMMddHHmmss}");
+        try
+        {
+            File.Move(_path, aside);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SnapshotException(
+                AiErrorCode.PersistenceFailed, $"cannot move '{_path}', which failed to load ({loadError.Message}), aside to '{aside}': {ex.Message}", _path, ex);
+        }
+
+        return aside;
     }
 
     private static T ReadFile<T>(string path, Func<T> read)

@@ -9,8 +9,8 @@ namespace RedisAI.Persistence;
 /// after it) at startup, saves on demand, in the background when a <see cref="SavePolicy"/> is met, and at shutdown.
 /// </summary>
 /// <remarks>
-/// <para>Use: create it next to the store, call <see cref="Load"/> (or <see cref="Start"/> to begin empty) before the
-/// application writes to the store, and dispose it before the store.</para>
+/// <para>Use: create it next to the store, call <see cref="Load"/> (or <see cref="Start"/> to begin empty, or
+/// <see cref="LoadOrStartEmpty"/>) before the application writes to the store, and dispose it before the store.</para>
 /// <para>A save captures the store's state at the instant it is called (<see cref="AiStore.CreateSnapshot"/> copies
 /// references, not data), then writes it out while writers go on. The file is written under a temporary name, flushed
 /// to the disk and renamed over the previous snapshot, so the previous snapshot survives any failure or crash.</para>
@@ -29,7 +29,10 @@ public sealed class SnapshotManager : IDisposable, IAsyncDisposable
     /// <param name="store">The store to persist. Its registered backends re-create models at load.</param>
     /// <param name="options">Settings; validated now and copied (later changes to the object have no effect).</param>
     /// <param name="loggerFactory">Logging; none when null.</param>
-    /// <param name="timeProvider">The clock for save policies and the log's once-a-second flush; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="timeProvider">
+    /// The clock for save policies, the log's once-a-second flush and the name of a snapshot moved aside by
+    /// <see cref="LoadOrStartEmpty"/>; <see cref="TimeProvider.System"/> when null.
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="store"/> or <paramref name="options"/> is null.</exception>
     /// <exception cref="AiArgumentException">The options are invalid.</exception>
     public SnapshotManager(AiStore store, SnapshotOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
@@ -48,7 +51,7 @@ public sealed class SnapshotManager : IDisposable, IAsyncDisposable
         };
         var time = timeProvider ?? TimeProvider.System;
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SnapshotManager>();
-        _loader = new SnapshotLoader(store, _path, logOptions, options.SkipFailedKeysOnLoad, logger);
+        _loader = new SnapshotLoader(store, _path, logOptions, options.SkipFailedKeysOnLoad, time, logger);
         _log = new AppendLogRotation(store, _path, logOptions, time, logger);
         _writer = new SnapshotWriter(_path, _log, time, logger);
         var schedule = new SaveSchedule(options.SavePolicies, options.PolicyCheckInterval, options.SaveRetryDelay);
@@ -91,7 +94,7 @@ public sealed class SnapshotManager : IDisposable, IAsyncDisposable
     /// <exception cref="SnapshotException">
     /// A file is truncated, corrupted, foreign or from a newer version, or models could not be re-created (their keys
     /// are listed): nothing was loaded and nothing started. The application decides what follows: fix the cause and
-    /// call <see cref="Load"/> again, or call <see cref="Start"/> to begin empty.
+    /// call <see cref="Load"/> again, or call <see cref="Start"/> to begin empty (or use <see cref="LoadOrStartEmpty"/>).
     /// </exception>
     /// <exception cref="InvalidOperationException">Already started.</exception>
     /// <exception cref="ObjectDisposedException">Disposed.</exception>
@@ -101,6 +104,30 @@ public sealed class SnapshotManager : IDisposable, IAsyncDisposable
     /// <exception cref="OperationCanceledException">Cancelled before the store changed; nothing was loaded.</exception>
     public Task<SnapshotLoadResult> LoadAsync(CancellationToken cancellationToken = default) =>
         Task.Run(() => LoadCore(cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Load"/>, but a load that fails does not stop the start: the snapshot file is moved aside to
+    /// <c>&lt;path&gt;.corrupt-&lt;yyyyMMddHHmmss&gt;</c> (UTC, on this manager's <see cref="TimeProvider"/>), so
+    /// nothing overwrites it, and the manager starts empty as <see cref="Start"/> does. For applications that would
+    /// rather run without the data than not run.
+    /// </summary>
+    /// <remarks>
+    /// Append-only log segments are not moved: when there are any, the first save replaces them, as with
+    /// <see cref="Start"/>.
+    /// </remarks>
+    /// <returns>What was loaded, or why nothing was and where the snapshot went.</returns>
+    /// <exception cref="SnapshotException">
+    /// The snapshot could not be moved aside (nothing started), or the first save after starting empty failed (the
+    /// manager is started regardless).
+    /// </exception>
+    /// <exception cref="InvalidOperationException">Already started.</exception>
+    /// <exception cref="ObjectDisposedException">Disposed.</exception>
+    public SnapshotStartResult LoadOrStartEmpty() => LoadOrStartEmptyCore(CancellationToken.None);
+
+    /// <summary>As <see cref="LoadOrStartEmpty"/>, on a thread-pool thread.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled before the store changed; nothing was loaded or moved.</exception>
+    public Task<SnapshotStartResult> LoadOrStartEmptyAsync(CancellationToken cancellationToken = default) =>
+        Task.Run(() => LoadOrStartEmptyCore(cancellationToken), cancellationToken);
 
     /// <summary>
     /// Starts the save policies and the log without loading. When a snapshot or log already exists, a save is taken at
@@ -157,5 +184,19 @@ public sealed class SnapshotManager : IDisposable, IAsyncDisposable
         LoadedFiles loaded = _loader.Load(cancellationToken);
         _saver.Start(loaded.NextLogSequence);
         return loaded.Result;
+    }
+
+    private SnapshotStartResult LoadOrStartEmptyCore(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new SnapshotStartResult(LoadCore(cancellationToken), null, null);
+        }
+        catch (SnapshotException ex)
+        {
+            string? movedTo = _loader.MoveAside(ex);
+            Start();
+            return new SnapshotStartResult(null, ex, movedTo);
+        }
     }
 }
