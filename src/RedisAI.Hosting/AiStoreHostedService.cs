@@ -26,21 +26,25 @@ internal sealed partial class AiStoreHostedService(string name, IServiceProvider
             return;
         }
 
-        try
+        string path = _snapshots.FilePath;
+        if (!services.GetRequiredService<IOptionsMonitor<AiStoreSnapshotHostingOptions>>().Get(name).StartEmptyOnLoadFailure)
         {
             SnapshotLoadResult loaded = await _snapshots.LoadAsync(cancellationToken).ConfigureAwait(false);
-            LogLoaded(_logger, name, _snapshots.FilePath, loaded.Keys, loaded.LogRecords, loaded.SkippedKeys.Count);
+            LogLoaded(_logger, name, path, loaded.Keys, loaded.LogRecords, loaded.SkippedKeys.Count);
+            return;
         }
-        catch (SnapshotException ex) when (services.GetRequiredService<IOptionsMonitor<AiStoreSnapshotHostingOptions>>().Get(name).StartEmptyOnLoadFailure)
-        {
-            string aside = $"{_snapshots.FilePath}.corrupt-{DateTime.UtcNow:yyyyMMddHHmmss}";
-            if (File.Exists(_snapshots.FilePath))
-            {
-                File.Move(_snapshots.FilePath, aside);
-            }
 
-            LogStartedEmpty(_logger, ex, name, _snapshots.FilePath, aside);
-            _snapshots.Start();
+        switch (await _snapshots.LoadOrStartEmptyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            case { Loaded: { } loaded }:
+                LogLoaded(_logger, name, path, loaded.Keys, loaded.LogRecords, loaded.SkippedKeys.Count);
+                break;
+            case { LoadError: { } error, MovedAsidePath: { } aside }:
+                LogStartedEmpty(_logger, error, name, path, aside);
+                break;
+            case { LoadError: { } error }:
+                LogStartedEmptyWithoutSnapshot(_logger, error, name, path);
+                break;
         }
     }
 
@@ -60,4 +64,7 @@ internal sealed partial class AiStoreHostedService(string name, IServiceProvider
 
     [LoggerMessage(Level = LogLevel.Error, Message = "AiStore '{Store}' could not load {Path}; it was moved to {Aside} and the store starts empty")]
     private static partial void LogStartedEmpty(ILogger logger, Exception exception, string store, string path, string aside);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "AiStore '{Store}' could not load the append-only log next to {Path} (there is no snapshot file to move aside); the store starts empty")]
+    private static partial void LogStartedEmptyWithoutSnapshot(ILogger logger, Exception exception, string store, string path);
 }

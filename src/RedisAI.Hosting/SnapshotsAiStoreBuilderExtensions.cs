@@ -72,7 +72,8 @@ public sealed class AiStoreSnapshotHostingOptions
 {
     /// <summary>
     /// When the snapshot cannot be loaded at start: false (default) fails the start with the load error; true logs it and
-    /// starts empty, after moving the unreadable file aside (suffix <c>.corrupt-&lt;timestamp&gt;</c>) so nothing is overwritten.
+    /// starts empty, after moving the unreadable file aside (suffix <c>.corrupt-&lt;timestamp&gt;</c>, UTC on the container's
+    /// <see cref="TimeProvider"/>, the store's clock) so nothing is overwritten (see <see cref="SnapshotManager.LoadOrStartEmptyAsync"/>).
     /// </summary>
     public bool StartEmptyOnLoadFailure { get; set; }
 }

@@ -52,3 +52,15 @@ public sealed record SnapshotLoadResult(
     long LogRecords,
     long LogTruncatedBytes,
     IReadOnlyList<StoreRestoreFailure> SkippedKeys);
+
+/// <summary>
+/// What <see cref="SnapshotManager.LoadOrStartEmpty"/> did: either loaded the files, or, when they could not be
+/// loaded, moved the snapshot aside and started empty.
+/// </summary>
+/// <param name="Loaded">What was loaded; null when the load failed and the manager started empty.</param>
+/// <param name="LoadError">Why the load failed; null when it succeeded.</param>
+/// <param name="MovedAsidePath">
+/// Where the snapshot that failed to load now is (<c>&lt;path&gt;.corrupt-&lt;yyyyMMddHHmmss&gt;</c>); null when the
+/// load succeeded, or when there was no snapshot file (the append-only log failed to load).
+/// </param>
+public sealed record SnapshotStartResult(SnapshotLoadResult? Loaded, SnapshotException? LoadError, string? MovedAsidePath);

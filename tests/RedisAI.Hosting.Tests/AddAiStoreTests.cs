@@ -125,6 +125,24 @@ public sealed class AddAiStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task CorruptSnapshot_StartEmpty_NamesTheMovedFileByTheContainersClock()
+    {
+        string path = Path.Combine(_directory, "corrupt.rdai");
+        await File.WriteAllTextAsync(path, "not a snapshot at all");
+        var time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        using IHost host = Build([], (services, _) =>
+        {
+            services.AddSingleton<TimeProvider>(time);
+            services.AddAiStore().AddOnnxRuntime().AddSnapshots(o => o.Path = path, h => h.StartEmptyOnLoadFailure = true);
+        });
+
+        await host.StartAsync();
+
+        Assert.Equal("not a snapshot at all", await File.ReadAllTextAsync(path + ".corrupt-20300102030405"));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task HealthCheck_ReportsBackendsDevicesAndLastSave()
     {
         string path = Path.Combine(_directory, "health.rdai");
