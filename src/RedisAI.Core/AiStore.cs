@@ -34,7 +34,7 @@ public sealed partial class AiStore : IAiStore
     {
         options ??= new AiStoreOptions();
         options.Validate();
-        TimeProvider time = timeProvider ?? TimeProvider.System;
+        TimeProvider time = TimeProvider = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<AiStore>();
         _keyspace = new Keyspace(time, options.ExpirySweepInterval);
         _engine = new ExecutionEngine(options, _keyspace, time, meterFactory, _logger);
@@ -66,6 +66,9 @@ public sealed partial class AiStore : IAiStore
         : this((AiStoreOptions?)null, backends)
     {
     }
+
+    /// <summary>The clock the store measures expiry and timeouts on; what persistence uses by default too.</summary>
+    public TimeProvider TimeProvider { get; }
 
     /// <summary>The names of the registered backends.</summary>
     public IReadOnlyCollection<string> Backends => _compiler.ModelBackends;

@@ -31,7 +31,7 @@ public sealed class SnapshotManager : IDisposable, IAsyncDisposable
     /// <param name="loggerFactory">Logging; none when null.</param>
     /// <param name="timeProvider">
     /// The clock for save policies, the log's once-a-second flush and the name of a snapshot moved aside by
-    /// <see cref="LoadOrStartEmpty"/>; <see cref="TimeProvider.System"/> when null.
+    /// <see cref="LoadOrStartEmpty"/>; the store's <see cref="AiStore.TimeProvider"/> when null.
     /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="store"/> or <paramref name="options"/> is null.</exception>
     /// <exception cref="AiArgumentException">The options are invalid.</exception>
@@ -49,7 +49,7 @@ public sealed class SnapshotManager : IDisposable, IAsyncDisposable
             RewritePercentage = options.AppendLog.RewritePercentage,
             LoadTruncated = options.AppendLog.LoadTruncated,
         };
-        var time = timeProvider ?? TimeProvider.System;
+        var time = timeProvider ?? store.TimeProvider;
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SnapshotManager>();
         _loader = new SnapshotLoader(store, _path, logOptions, options.SkipFailedKeysOnLoad, time, logger);
         _log = new AppendLogRotation(store, _path, logOptions, time, logger);

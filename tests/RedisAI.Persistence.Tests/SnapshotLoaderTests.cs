@@ -28,6 +28,19 @@ public sealed class SnapshotLoaderTests : IDisposable
     }
 
     [Fact]
+    public void LoadOrStartEmpty_NoClockGiven_UsesTheStoresClock()
+    {
+        File.WriteAllText(_dir.SnapshotPath, "not a snapshot at all");
+        using var store = Persisted.CreateStore(_time);
+        using var manager = new SnapshotManager(store, Persisted.Options(_dir.SnapshotPath));
+
+        SnapshotStartResult started = manager.LoadOrStartEmpty();
+
+        Assert.Same(_time, store.TimeProvider);
+        Assert.Equal(_dir.File("dump.rdai.corrupt-20300102030405"), started.MovedAsidePath);
+    }
+
+    [Fact]
     public void LoadOrStartEmpty_UnreadableSnapshot_StartsEmptyAndSaving()
     {
         File.WriteAllText(_dir.SnapshotPath, "not a snapshot at all");
