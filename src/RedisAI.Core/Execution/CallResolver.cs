@@ -21,7 +21,7 @@ internal sealed class CallResolver(Keyspace keyspace, IAiStore scriptHost)
         try
         {
             InputValidator.ValidateCounts(model.Info, inputKeys.Count, outputKeys.Count);
-            return KeyedModelCall(model, AsArray(inputKeys), AsArray(outputKeys));
+            return KeyedModelCall(model, inputKeys, outputKeys);
         }
         catch
         {
@@ -95,10 +95,9 @@ internal sealed class CallResolver(Keyspace keyspace, IAiStore scriptHost)
         StoredScript script = AcquireScript(key, entryPoint);
         try
         {
-            AiTensor[] inputs = ReadInputs(AsArray(inputKeys), script);
-            string[] outputs = AsArray(outputKeys);
-            CheckWritable(outputs);
-            return new ScriptCall(script, entryPoint, inputs, [.. keys], [.. args], outputs, scriptHost);
+            AiTensor[] inputs = ReadInputs(inputKeys, script);
+            CheckWritable(outputKeys);
+            return new ScriptCall(script, entryPoint, inputs, [.. keys], [.. args], outputKeys, scriptHost);
         }
         catch
         {
@@ -169,11 +168,11 @@ internal sealed class CallResolver(Keyspace keyspace, IAiStore scriptHost)
     }
 
     /// <summary>Throws WRONGTYPE when a key holds something other than a tensor (null entries are outputs nobody keeps).</summary>
-    public void CheckWritable(string?[] keys)
+    public void CheckWritable(IReadOnlyList<string?> keys)
     {
-        foreach (string? key in keys)
+        for (int i = 0; i < keys.Count; i++)
         {
-            if (key is not null)
+            if (keys[i] is { } key)
             {
                 ArgumentException.ThrowIfNullOrEmpty(key);
                 keyspace.EnsureWritable(key, KeyType.Tensor);
@@ -184,7 +183,7 @@ internal sealed class CallResolver(Keyspace keyspace, IAiStore scriptHost)
     /// <summary>The error for a missing model, script or tensor key.</summary>
     public static AiKeyNotFoundException NotFound(string key, string kind) => new(key, $"key '{key}' does not exist (expected a {kind})");
 
-    private ModelCall KeyedModelCall(StoredModel model, string[] inputKeys, string?[] outputKeys)
+    private ModelCall KeyedModelCall(StoredModel model, IReadOnlyList<string> inputKeys, IReadOnlyList<string?> outputKeys)
     {
         AiTensor[] inputs = ReadInputs(inputKeys, model);
         CheckWritable(outputKeys);
@@ -193,9 +192,9 @@ internal sealed class CallResolver(Keyspace keyspace, IAiStore scriptHost)
     }
 
     // Runs on every keyed call: the not-found message is built only on failure.
-    private AiTensor[] ReadInputs(string[] inputKeys, SharedValue owner)
+    private AiTensor[] ReadInputs(IReadOnlyList<string> inputKeys, SharedValue owner)
     {
-        var inputs = new AiTensor[inputKeys.Length];
+        var inputs = new AiTensor[inputKeys.Count];
         for (int i = 0; i < inputs.Length; i++)
         {
             string key = inputKeys[i];
@@ -206,6 +205,4 @@ internal sealed class CallResolver(Keyspace keyspace, IAiStore scriptHost)
 
         return inputs;
     }
-
-    private static string[] AsArray(IReadOnlyList<string> keys) => keys as string[] ?? [.. keys];
 }

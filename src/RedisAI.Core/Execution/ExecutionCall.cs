@@ -6,7 +6,7 @@ namespace RedisAI;
 /// One model or script execution, resolved and checked before it runs: the model or script (holding one reference,
 /// which whoever runs the call releases), its input tensors, and where its outputs go.
 /// </summary>
-internal abstract class ExecutionCall(SharedValue target, AiTensor[] inputs, string?[]? outputKeys)
+internal abstract class ExecutionCall(SharedValue target, AiTensor[] inputs, IReadOnlyList<string?>? outputKeys)
 {
     /// <summary>The model or script; the call owns one reference to it.</summary>
     public SharedValue Target => target;
@@ -17,7 +17,7 @@ internal abstract class ExecutionCall(SharedValue target, AiTensor[] inputs, str
     /// The key each output is written to, by output position (a null entry drops that output); null for a direct call,
     /// whose outputs go back to the caller only.
     /// </summary>
-    public string?[]? OutputKeys => outputKeys;
+    public IReadOnlyList<string?>? OutputKeys => outputKeys;
 
     public abstract string Key { get; }
 

@@ -111,31 +111,31 @@ internal sealed class ExecutionEngine : IDisposable
     }
 
     /// <summary>Writes keyed outputs all or none (outputs without a key are dropped); does nothing for a direct call.</summary>
-    public void Publish(string?[]? outputKeys, AiTensor[] outputs)
+    public void Publish(IReadOnlyList<string?>? outputKeys, AiTensor[] outputs)
     {
-        if (outputKeys is null || outputKeys.Length == 0)
+        if (outputKeys is null || outputKeys.Count == 0)
         {
             return;
         }
 
-        if (Array.IndexOf(outputKeys, null) < 0)
+        int kept = 0;
+        for (int i = 0; i < outputKeys.Count; i++)
         {
-            _keyspace.SetMany(outputKeys!, outputs, KeyExpiry.None);
-            return;
+            kept += outputKeys[i] is null ? 0 : 1;
         }
 
-        var keys = new List<string>(outputKeys.Length);
-        var kept = new List<AiTensor>(outputKeys.Length);
-        for (int i = 0; i < outputKeys.Length; i++)
+        var keys = new string[kept];
+        AiTensor[] tensors = kept == outputs.Length ? outputs : new AiTensor[kept];
+        for (int i = 0, k = 0; i < outputKeys.Count; i++)
         {
             if (outputKeys[i] is { } key)
             {
-                keys.Add(key);
-                kept.Add(outputs[i]);
+                keys[k] = key;
+                tensors[k++] = outputs[i];
             }
         }
 
-        _keyspace.SetMany([.. keys], [.. kept], KeyExpiry.None);
+        _keyspace.SetMany(keys, tensors, KeyExpiry.None);
     }
 
     /// <summary>Cancels queued and running executions and stops the queues.</summary>

@@ -4,7 +4,7 @@ using RedisAI.Backends;
 namespace RedisAI;
 
 /// <summary>A model execution: the model, its inputs in the model's order, and where its outputs go.</summary>
-internal sealed class ModelCall(StoredModel model, AiTensor[] inputs, string?[]? outputKeys)
+internal sealed class ModelCall(StoredModel model, AiTensor[] inputs, IReadOnlyList<string?>? outputKeys)
     : ExecutionCall(model, inputs, outputKeys)
 {
     public StoredModel Model => model;

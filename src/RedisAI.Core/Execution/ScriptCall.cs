@@ -6,7 +6,7 @@ namespace RedisAI;
 /// <summary>A script execution: the script, the entry point, its INPUTS, KEYS and ARGS, and where its outputs go.</summary>
 internal sealed class ScriptCall(
     StoredScript script, string function, AiTensor[] inputs, IReadOnlyList<string> keys,
-    IReadOnlyList<ScriptArgument> args, string?[]? outputKeys, IAiStore store)
+    IReadOnlyList<ScriptArgument> args, IReadOnlyList<string?>? outputKeys, IAiStore store)
     : ExecutionCall(script, inputs, outputKeys)
 {
     public StoredScript Script => script;
@@ -40,11 +40,11 @@ internal sealed class ScriptCall(
     /// <summary>RedisAI: zero OUTPUTS discards the result; otherwise one key per returned tensor.</summary>
     public override void CheckOutputs(AiTensor[] outputs)
     {
-        if (OutputKeys is { Length: > 0 } outputKeys && outputs.Length != outputKeys.Length)
+        if (OutputKeys is { Count: > 0 } outputKeys && outputs.Length != outputKeys.Count)
         {
             throw new AiBackendException(
                 AiErrorCode.ExecutionFailed,
-                $"Function returned unexpected number of outputs - {function}: script '{script.Key}' returned {outputs.Length} tensor(s), {outputKeys.Length} OUTPUTS key(s) given");
+                $"Function returned unexpected number of outputs - {function}: script '{script.Key}' returned {outputs.Length} tensor(s), {outputKeys.Count} OUTPUTS key(s) given");
         }
     }
 }
