@@ -21,7 +21,7 @@ internal sealed class CallResolver(Keyspace keyspace, IAiStore scriptHost)
         try
         {
             InputValidator.ValidateCounts(model.Info, inputKeys.Count, outputKeys.Count);
-            return KeyedModelCall(model, inputKeys, outputKeys);
+            return KeyedModelCall(model, inputKeys, outputKeys, dropsOutputs: false);
         }
         catch
         {
@@ -40,7 +40,7 @@ internal sealed class CallResolver(Keyspace keyspace, IAiStore scriptHost)
         {
             string?[] inputs = ModelBinding.ToPositions(model.Info, model.Info.Inputs, inputKeys, requireAll: true, "input");
             string?[] outputs = ModelBinding.ToPositions(model.Info, model.Info.Outputs, outputKeys, requireAll: false, "output");
-            return KeyedModelCall(model, inputs!, outputs);
+            return KeyedModelCall(model, inputs!, outputs, dropsOutputs: outputKeys.Count < outputs.Length);
         }
         catch
         {
@@ -183,12 +183,12 @@ internal sealed class CallResolver(Keyspace keyspace, IAiStore scriptHost)
     /// <summary>The error for a missing model, script or tensor key.</summary>
     public static AiKeyNotFoundException NotFound(string key, string kind) => new(key, $"key '{key}' does not exist (expected a {kind})");
 
-    private ModelCall KeyedModelCall(StoredModel model, IReadOnlyList<string> inputKeys, IReadOnlyList<string?> outputKeys)
+    private ModelCall KeyedModelCall(StoredModel model, IReadOnlyList<string> inputKeys, IReadOnlyList<string?> outputKeys, bool dropsOutputs)
     {
         AiTensor[] inputs = ReadInputs(inputKeys, model);
         CheckWritable(outputKeys);
         InputValidator.Validate(model.Info, inputs, inputKeys);
-        return new ModelCall(model, inputs, outputKeys);
+        return new ModelCall(model, inputs, outputKeys) { DropsOutputs = dropsOutputs };
     }
 
     // Runs on every keyed call: the not-found message is built only on failure.

@@ -19,6 +19,9 @@ internal abstract class ExecutionCall(SharedValue target, AiTensor[] inputs, IRe
     /// </summary>
     public IReadOnlyList<string?>? OutputKeys => outputKeys;
 
+    /// <summary>Whether some outputs have no key (a call by names that did not ask for every output).</summary>
+    public bool DropsOutputs { get; init; }
+
     public abstract string Key { get; }
 
     public abstract KeyType Kind { get; }

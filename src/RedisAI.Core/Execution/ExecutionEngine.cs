@@ -99,7 +99,7 @@ internal sealed class ExecutionEngine : IDisposable
     {
         AiTensor[] outputs = Run(call, [], cancellationToken);
         call.CheckOutputs(outputs);
-        Publish(call.OutputKeys, outputs);
+        Publish(call, outputs);
         return outputs;
     }
 
@@ -110,32 +110,43 @@ internal sealed class ExecutionEngine : IDisposable
         return Run(head, memberRows, CancellationToken.None, inputs);
     }
 
-    /// <summary>Writes keyed outputs all or none (outputs without a key are dropped); does nothing for a direct call.</summary>
-    public void Publish(IReadOnlyList<string?>? outputKeys, AiTensor[] outputs)
+    /// <summary>Writes a keyed call's outputs all or none (outputs without a key are dropped); does nothing for a direct call.</summary>
+    public void Publish(ExecutionCall call, AiTensor[] outputs)
     {
+        IReadOnlyList<string?>? outputKeys = call.OutputKeys;
         if (outputKeys is null || outputKeys.Count == 0)
         {
             return;
         }
 
-        int kept = 0;
-        for (int i = 0; i < outputKeys.Count; i++)
+        if (!call.DropsOutputs)
         {
-            kept += outputKeys[i] is null ? 0 : 1;
+            // The common case: one key per output, as the caller listed them.
+            if (outputKeys is not string[] keys)
+            {
+                keys = new string[outputKeys.Count];
+                for (int i = 0; i < keys.Length; i++)
+                {
+                    keys[i] = outputKeys[i]!;
+                }
+            }
+
+            _keyspace.SetMany(keys, outputs, KeyExpiry.None);
+            return;
         }
 
-        var keys = new string[kept];
-        AiTensor[] tensors = kept == outputs.Length ? outputs : new AiTensor[kept];
-        for (int i = 0, k = 0; i < outputKeys.Count; i++)
+        var keptKeys = new List<string>(outputKeys.Count);
+        var keptOutputs = new List<AiTensor>(outputKeys.Count);
+        for (int i = 0; i < outputKeys.Count; i++)
         {
             if (outputKeys[i] is { } key)
             {
-                keys[k] = key;
-                tensors[k++] = outputs[i];
+                keptKeys.Add(key);
+                keptOutputs.Add(outputs[i]);
             }
         }
 
-        _keyspace.SetMany(keys, tensors, KeyExpiry.None);
+        _keyspace.SetMany([.. keptKeys], [.. keptOutputs], KeyExpiry.None);
     }
 
     /// <summary>Cancels queued and running executions and stops the queues.</summary>

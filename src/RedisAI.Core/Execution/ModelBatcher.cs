@@ -228,7 +228,7 @@ internal sealed class ModelBatcher : IDisposable
             {
                 // A member whose deadline passed while the batch ran gets its timeout, not late results.
                 member.CancellationToken.ThrowIfCancellationRequested();
-                _engine.Publish(member.Call.OutputKeys, own);
+                _engine.Publish(member.Call, own);
                 member.Succeed(own);
             }
             catch (Exception ex)
