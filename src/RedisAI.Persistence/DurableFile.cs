@@ -10,10 +10,19 @@ internal static partial class DurableFile
 {
     private const string TempSuffix = ".tmp";
 
+    // The "N" format of a Guid: 32 hex digits.
+    private const int TempIdLength = 32;
+
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
     /// <summary>A new temporary name next to <paramref name="path"/>, unique to this save.</summary>
     public static string NewTempPath(string path) => $"{path}.{Guid.NewGuid():N}{TempSuffix}";
 
-    /// <summary>Deletes temporary files an interrupted save of <paramref name="path"/> left behind.</summary>
+    /// <summary>
+    /// Deletes temporary files an interrupted save of <paramref name="path"/> left behind: only regular files named
+    /// exactly as <see cref="NewTempPath"/> names them. Anything else in the directory, links included, is not the
+    /// store's and is left alone.
+    /// </summary>
     public static void DeleteStaleTemps(string path)
     {
         string directory = DirectoryOf(path);
@@ -22,10 +31,64 @@ internal static partial class DurableFile
             return;
         }
 
-        foreach (string temp in Directory.EnumerateFiles(directory, Path.GetFileName(path) + ".*" + TempSuffix))
+        string prefix = Path.GetFileName(path) + ".";
+        foreach (string temp in Directory.EnumerateFiles(directory, prefix + "*" + TempSuffix))
         {
-            TryDelete(temp);
+            if (IsTempName(Path.GetFileName(temp).AsSpan(), prefix) && IsRegularFile(temp))
+            {
+                TryDelete(temp);
+            }
         }
+    }
+
+    /// <summary>
+    /// Creates <paramref name="path"/> for writing, readable only as <paramref name="mode"/> allows (on Unix, less the
+    /// umask). Exclusive (<c>O_CREAT | O_EXCL</c>): an existing file or symbolic link at the name is an error, never
+    /// opened, so a link planted there cannot redirect the write to its target.
+    /// </summary>
+    /// <exception cref="IOException">Something already exists at <paramref name="path"/>, or it cannot be created.</exception>
+    public static FileStream CreateNew(string path, UnixFileMode mode, FileShare share)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = share, BufferSize = 0 };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = mode;
+        }
+
+        return new FileStream(path, options);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="directory"/> (and missing parents) if absent: on Unix owner-only (0700), plus read and
+    /// search for the group or others where <paramref name="fileMode"/> lets them read the files.
+    /// </summary>
+    public static void CreateDirectory(string directory, UnixFileMode fileMode)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        if (fileMode.HasFlag(UnixFileMode.GroupRead))
+        {
+            mode |= UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+        }
+
+        if (fileMode.HasFlag(UnixFileMode.OtherRead))
+        {
+            mode |= UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        }
+
+        Directory.CreateDirectory(directory, mode);
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a file itself, not a symbolic link (or other reparse point).</summary>
+    public static bool IsRegularFile(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists && (info.Attributes & FileAttributes.ReparsePoint) == 0;
     }
 
     /// <summary>Moves <paramref name="temp"/> over <paramref name="path"/> and makes the move durable.</summary>
@@ -64,6 +127,19 @@ internal static partial class DurableFile
         {
             _ = Close(fd);
         }
+    }
+
+    // <prefix><32 lowercase hex digits>.tmp, as NewTempPath writes it.
+    private static bool IsTempName(ReadOnlySpan<char> name, string prefix)
+    {
+        if (name.Length != prefix.Length + TempIdLength + TempSuffix.Length
+            || !name.StartsWith(prefix, StringComparison.Ordinal)
+            || !name.EndsWith(TempSuffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return !name.Slice(prefix.Length, TempIdLength).ContainsAnyExcept(LowerHex);
     }
 
     public static string DirectoryOf(string path) => Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";

@@ -52,8 +52,8 @@ public sealed class SnapshotManager : IDisposable, IAsyncDisposable
         var time = timeProvider ?? store.TimeProvider;
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SnapshotManager>();
         _loader = new SnapshotLoader(store, _path, logOptions, options.SkipFailedKeysOnLoad, time, logger);
-        _log = new AppendLogRotation(store, _path, logOptions, time, logger);
-        _writer = new SnapshotWriter(_path, _log, time, logger);
+        _log = new AppendLogRotation(store, _path, options.UnixFileMode, logOptions, time, logger);
+        _writer = new SnapshotWriter(_path, options.UnixFileMode, _log, time, logger);
         var schedule = new SaveSchedule(options.SavePolicies, options.PolicyCheckInterval, options.SaveRetryDelay);
         _saver = new SnapshotSaver(store, _writer, _log, schedule, options.SaveOnShutdown, _path, time, logger);
     }

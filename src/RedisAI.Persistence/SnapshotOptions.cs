@@ -31,6 +31,16 @@ public sealed class SnapshotOptions
     /// </summary>
     public bool SkipFailedKeysOnLoad { get; set; }
 
+    /// <summary>
+    /// The permissions (on Unix; ignored on Windows) that the snapshot, its temporary files and the log segments are
+    /// created with, less the process's umask. Default <see cref="UnixFileMode.UserRead"/> |
+    /// <see cref="UnixFileMode.UserWrite"/> (0600): the files hold the store's data, so only the owner may read them.
+    /// Widen it (e.g. add <see cref="UnixFileMode.GroupRead"/> for 0640) to let a backup job read them. It must include
+    /// the owner's read and write and may hold only read and write bits. A directory the manager creates for the files
+    /// gets 0700, plus read and search for those the mode lets read.
+    /// </summary>
+    public UnixFileMode UnixFileMode { get; set; } = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     /// <summary>The append-only log. Default disabled.</summary>
     public AppendLogOptions AppendLog { get; } = new();
 
@@ -68,6 +78,13 @@ public sealed class SnapshotOptions
         if (SaveRetryDelay < TimeSpan.Zero)
         {
             errors.Add($"{nameof(SaveRetryDelay)} must not be negative (was {SaveRetryDelay})");
+        }
+
+        const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        const UnixFileMode readWrite = owner | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        if ((UnixFileMode & owner) != owner || (UnixFileMode & ~readWrite) != 0)
+        {
+            errors.Add($"{nameof(UnixFileMode)} {UnixFileMode} must include {nameof(UnixFileMode.UserRead)} and {nameof(UnixFileMode.UserWrite)} and hold only read and write bits (no execute, set-id or sticky bits)");
         }
 
         if (!Enum.IsDefined(AppendLog.Fsync))

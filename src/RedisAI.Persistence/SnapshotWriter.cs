@@ -20,6 +20,7 @@ namespace RedisAI.Persistence;
 internal sealed partial class SnapshotWriter
 {
     private readonly string _path;
+    private readonly UnixFileMode _fileMode;
     private readonly AppendLogRotation _log;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -32,12 +33,14 @@ internal sealed partial class SnapshotWriter
     private SaveHistory _history = SaveHistory.None;
 
     /// <param name="path">The snapshot file (full path).</param>
+    /// <param name="fileMode">The permissions the file is created with (Unix).</param>
     /// <param name="log">The log whose obsolete segments a successful save deletes.</param>
     /// <param name="time">The clock of save times and durations.</param>
     /// <param name="logger">Where saves are reported.</param>
-    public SnapshotWriter(string path, AppendLogRotation log, TimeProvider time, ILogger logger)
+    public SnapshotWriter(string path, UnixFileMode fileMode, AppendLogRotation log, TimeProvider time, ILogger logger)
     {
         _path = path;
+        _fileMode = fileMode;
         _log = log;
         _time = time;
         _logger = logger;
@@ -131,12 +134,17 @@ internal sealed partial class SnapshotWriter
 
     private long WriteFile(Capture capture, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(DurableFile.DirectoryOf(_path));
+        DurableFile.CreateDirectory(DurableFile.DirectoryOf(_path), _fileMode);
         string temp = DurableFile.NewTempPath(_path);
+
+        // Created outside the try: when it fails, whatever is at that name is not this save's to delete.
+        var file = DurableFile.CreateNew(temp, _fileMode, FileShare.None);
         try
         {
+            // The rename below replaces whatever is at the snapshot's name (a link itself, not its target), so the
+            // published file has the temporary file's permissions.
             long bytes;
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            using (file)
             {
                 Stream stream = StreamWrapper?.Invoke(file) ?? file;
                 bytes = SnapshotFile.Write(stream, capture.Snapshot, capture.LogSequence, cancellationToken);

@@ -88,3 +88,27 @@ internal static class Persisted
 
     public static float[] ReadFloats(this AiStore store, string key) => store.GetTensor(key).GetData<float>().ToArray();
 }
+
+/// <summary>A test of Unix permissions or symbolic links (which need privileges on Windows): skipped on Windows.</summary>
+internal sealed class UnixFactAttribute : FactAttribute
+{
+    public UnixFactAttribute()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Skip = "Unix file permissions and symbolic links";
+        }
+    }
+}
+
+/// <summary>As <see cref="UnixFactAttribute"/>, for a theory.</summary>
+internal sealed class UnixTheoryAttribute : TheoryAttribute
+{
+    public UnixTheoryAttribute()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Skip = "Unix file permissions and symbolic links";
+        }
+    }
+}

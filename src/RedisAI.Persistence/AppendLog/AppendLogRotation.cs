@@ -16,6 +16,7 @@ internal sealed class AppendLogRotation : IDisposable
 {
     private readonly AiStore _store;
     private readonly string _snapshotPath;
+    private readonly UnixFileMode _fileMode;
     private readonly AppendLogOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -24,13 +25,15 @@ internal sealed class AppendLogRotation : IDisposable
 
     /// <param name="store">The store whose changes are recorded.</param>
     /// <param name="snapshotPath">The snapshot file the segments sit next to (full path).</param>
+    /// <param name="fileMode">The permissions segments are created with (Unix).</param>
     /// <param name="options">Settings; not changed afterwards.</param>
     /// <param name="time">The clock of the once-a-second flush.</param>
     /// <param name="logger">Where write failures are reported.</param>
-    public AppendLogRotation(AiStore store, string snapshotPath, AppendLogOptions options, TimeProvider time, ILogger logger)
+    public AppendLogRotation(AiStore store, string snapshotPath, UnixFileMode fileMode, AppendLogOptions options, TimeProvider time, ILogger logger)
     {
         _store = store;
         _snapshotPath = snapshotPath;
+        _fileMode = fileMode;
         _options = options;
         _time = time;
         _logger = logger;
@@ -57,7 +60,7 @@ internal sealed class AppendLogRotation : IDisposable
 
         try
         {
-            _writer = new AppendLogWriter(_snapshotPath, sequence, _options.Fsync, _time, _logger);
+            _writer = new AppendLogWriter(_snapshotPath, _fileMode, sequence, _options.Fsync, _time, _logger);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -21,6 +21,7 @@ namespace RedisAI.Persistence.AppendLog;
 internal sealed partial class AppendLogWriter : IStoreChangeListener, IDisposable, IAsyncDisposable
 {
     private readonly string _snapshotPath;
+    private readonly UnixFileMode _fileMode;
     private readonly AppendLogFsync _fsync;
     private readonly ILogger _logger;
     private readonly Lock _fileLock = new();
@@ -33,14 +34,15 @@ internal sealed partial class AppendLogWriter : IStoreChangeListener, IDisposabl
     private Exception? _failure;
     private bool _disposed;
 
-    /// <summary>Opens segment <paramref name="sequence"/> (new) and starts recording.</summary>
+    /// <summary>Opens segment <paramref name="sequence"/> (new, with permissions <paramref name="fileMode"/>) and starts recording.</summary>
     /// <exception cref="IOException">The segment cannot be created.</exception>
-    public AppendLogWriter(string snapshotPath, long sequence, AppendLogFsync fsync, TimeProvider time, ILogger logger)
+    public AppendLogWriter(string snapshotPath, UnixFileMode fileMode, long sequence, AppendLogFsync fsync, TimeProvider time, ILogger logger)
     {
         _snapshotPath = snapshotPath;
+        _fileMode = fileMode;
         _fsync = fsync;
         _logger = logger;
-        _segment = Segment.Create(snapshotPath, sequence);
+        _segment = Segment.Create(snapshotPath, sequence, fileMode);
         _nextSequence = sequence + 1;
         if (fsync != AppendLogFsync.Always)
         {
@@ -330,7 +332,7 @@ internal sealed partial class AppendLogWriter : IStoreChangeListener, IDisposabl
 
         try
         {
-            _segment = Segment.Create(_snapshotPath, sequence);
+            _segment = Segment.Create(_snapshotPath, sequence, _fileMode);
             Volatile.Write(ref _failure, null);
         }
         catch (IOException ex)
@@ -378,12 +380,21 @@ internal sealed partial class AppendLogWriter : IStoreChangeListener, IDisposabl
 
         public FormatWriter Writer { get; }
 
-        public static Segment Create(string snapshotPath, long sequence)
+        public static Segment Create(string snapshotPath, long sequence, UnixFileMode fileMode)
         {
             string path = LogSegments.PathFor(snapshotPath, sequence);
+            DurableFile.CreateDirectory(DurableFile.DirectoryOf(path), fileMode);
 
-            // A leftover with this number (a segment whose creation a crash interrupted) holds nothing loadable.
-            var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
+            // Whatever is at this name holds nothing loadable (a segment whose creation a crash interrupted, or
+            // something planted there): remove the entry itself (a link, not its target) and create the file afresh,
+            // exclusively, so the write can never go through a link.
+            var existing = new FileInfo(path);
+            if (existing.Exists || existing.LinkTarget is not null)
+            {
+                existing.Delete();
+            }
+
+            var stream = DurableFile.CreateNew(path, fileMode, FileShare.Read);
             var segment = new Segment(path, sequence, stream);
             try
             {

@@ -20,7 +20,7 @@ internal static class LogSegments
     public static string PathFor(string snapshotPath, long sequence) =>
         string.Create(CultureInfo.InvariantCulture, $"{snapshotPath}.log.{sequence:D8}");
 
-    /// <summary>The segments next to <paramref name="snapshotPath"/>, by sequence.</summary>
+    /// <summary>The segments next to <paramref name="snapshotPath"/>, by sequence: regular files named as <see cref="PathFor"/> names them.</summary>
     public static SortedDictionary<long, string> List(string snapshotPath)
     {
         var segments = new SortedDictionary<long, string>();
@@ -33,9 +33,13 @@ internal static class LogSegments
         string prefix = Path.GetFileName(snapshotPath) + ".log.";
         foreach (string file in Directory.EnumerateFiles(directory, prefix + "*"))
         {
+            // Only names exactly as PathFor writes them, and only files themselves: a link is not the store's, and
+            // neither replaying nor deleting it may reach its target.
             string suffix = Path.GetFileName(file)[prefix.Length..];
             if (suffix.Length > 0 && !suffix.AsSpan().ContainsAnyExceptInRange('0', '9')
-                && long.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out long sequence) && sequence > 0)
+                && long.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out long sequence) && sequence > 0
+                && string.Equals(Path.GetFileName(PathFor(snapshotPath, sequence)), Path.GetFileName(file), StringComparison.Ordinal)
+                && DurableFile.IsRegularFile(file))
             {
                 segments[sequence] = file;
             }
