@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
+using RedisAI.Backends.Onnx.TensorProtos;
 
 namespace RedisAI.Backends.Onnx;
 
@@ -71,6 +72,7 @@ public sealed class OnnxRuntimeBackend : IModelBackend
     public ICompiledModel Load(ReadOnlyMemory<byte> model, ModelLoadContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ExternalDataGuard.Check(model.Span, context.Key);
         bool forwarding = Native(OnnxRuntimeLog.EnsureEnvironment);
         if (!forwarding && _runtimeLogger is not null && Interlocked.Exchange(ref _reportedEnvironment, 1) == 0)
         {
