@@ -99,7 +99,7 @@ public sealed class ExternalDataTests : IDisposable
         Assert.False(result.Applied);
         var failure = Assert.Single(result.Failures);
         Assert.Equal(("m", KeyType.Model, AiErrorCode.InvalidModel), (failure.Key, failure.Type, failure.Error.Code));
-        Assert.Contains("external data", failure.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("external data is refused", failure.Error.Message, StringComparison.Ordinal);
         Assert.Empty(_store.Scan());
     }
 }

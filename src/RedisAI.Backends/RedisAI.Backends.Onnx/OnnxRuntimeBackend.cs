@@ -69,6 +69,11 @@ public sealed class OnnxRuntimeBackend : IModelBackend
     public static string GetVersion() => Native(() => OrtEnvironment().GetVersionString());
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A model with a tensor stored as external data is refused with <see cref="AiBackendException"/>
+    /// (<see cref="AiErrorCode.InvalidModel"/>) before ONNX Runtime sees it: ONNX Runtime would read that data from
+    /// a file on the host, which an untrusted model must not reach.
+    /// </remarks>
     public ICompiledModel Load(ReadOnlyMemory<byte> model, ModelLoadContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
