@@ -70,6 +70,8 @@ internal static class OnnxFields
         public const int DataType = 2;
         public const int Name = 8;
         public const int RawData = 9;
+        public const int ExternalData = 13;
+        public const int DataLocation = 14;
     }
 
     public static class ValueInfo

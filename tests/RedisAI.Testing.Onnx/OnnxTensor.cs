@@ -71,6 +71,12 @@ public sealed class OnnxTensor
     public static OnnxTensor FromInt32s(string name, long[] dims, int[] values) =>
         new(name, OnnxElementType.Int32, dims, AsBytes<int>(values));
 
+    /// <summary>
+    /// Where the tensor claims its data lives (ONNX <c>data_location = EXTERNAL</c>), or <see langword="null"/> for
+    /// data kept in the model. An external tensor is written without its raw bytes.
+    /// </summary>
+    public string? ExternalLocation { get; init; }
+
     internal void WriteTo(ProtoWriter writer)
     {
         writer.WritePackedInt64(OnnxFields.Tensor.Dims, _dims);
@@ -80,7 +86,18 @@ public sealed class OnnxTensor
             writer.WriteString(OnnxFields.Tensor.Name, Name);
         }
 
-        writer.WriteBytes(OnnxFields.Tensor.RawData, _rawData);
+        if (ExternalLocation is null)
+        {
+            writer.WriteBytes(OnnxFields.Tensor.RawData, _rawData);
+            return;
+        }
+
+        writer.WriteMessage(OnnxFields.Tensor.ExternalData, entry =>
+        {
+            entry.WriteString(1, "location");
+            entry.WriteString(2, ExternalLocation);
+        });
+        writer.WriteInt64(OnnxFields.Tensor.DataLocation, 1);
     }
 
     private static int SizeOf(OnnxElementType type) => type switch

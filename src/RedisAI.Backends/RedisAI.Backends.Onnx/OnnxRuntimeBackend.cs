@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
+using RedisAI.Backends.Onnx.TensorProtos;
 
 namespace RedisAI.Backends.Onnx;
 
@@ -68,9 +69,15 @@ public sealed class OnnxRuntimeBackend : IModelBackend
     public static string GetVersion() => Native(() => OrtEnvironment().GetVersionString());
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A model with a tensor stored as external data is refused with <see cref="AiBackendException"/>
+    /// (<see cref="AiErrorCode.InvalidModel"/>) before ONNX Runtime sees it: ONNX Runtime would read that data from
+    /// a file on the host, which an untrusted model must not reach.
+    /// </remarks>
     public ICompiledModel Load(ReadOnlyMemory<byte> model, ModelLoadContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ExternalDataGuard.Check(model.Span, context.Key);
         bool forwarding = Native(OnnxRuntimeLog.EnsureEnvironment);
         if (!forwarding && _runtimeLogger is not null && Interlocked.Exchange(ref _reportedEnvironment, 1) == 0)
         {
