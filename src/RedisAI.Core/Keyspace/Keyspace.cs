@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 
 namespace RedisAI;
 
@@ -14,7 +15,7 @@ namespace RedisAI;
 /// Change listeners (<see cref="IStoreChangeListener"/>, the append-only log) are told of every write under the write
 /// lock, after the write's checks and before it applies, so they see changes in apply order and can refuse one.
 /// </remarks>
-internal sealed class Keyspace : IDisposable
+internal sealed partial class Keyspace : IDisposable
 {
     private readonly ConcurrentDictionary<string, KeyspaceEntry> _entries = new(StringComparer.Ordinal);
 
@@ -23,15 +24,17 @@ internal sealed class Keyspace : IDisposable
     private readonly Lock _writeLock = new();
     private readonly TimeProvider _time;
     private readonly ITimer _sweeper;
+    private readonly ILogger _logger;
     private readonly long[] _bytes = new long[4];
     private readonly long[] _counts = new long[4];
     private long _version;
     private IStoreChangeListener[] _listeners = [];
 
-    public Keyspace(TimeProvider time, TimeSpan sweepInterval)
+    public Keyspace(TimeProvider time, TimeSpan sweepInterval, ILogger logger)
     {
         _time = time;
-        _sweeper = time.CreateTimer(static state => ((Keyspace)state!).RemoveExpired(), this, sweepInterval, sweepInterval);
+        _logger = logger;
+        _sweeper = time.CreateTimer(static state => ((Keyspace)state!).SweepExpired(), this, sweepInterval, sweepInterval);
     }
 
     /// <summary>Incremented by every write; persistence uses it to count changes.</summary>
@@ -296,6 +299,22 @@ internal sealed class Keyspace : IDisposable
     }
 
     /// <summary>Removes every expired key now (the periodic sweep calls this).</summary>
+    // A timer callback that throws would end the process; a failed sweep is logged and the next one retries.
+    private void SweepExpired()
+    {
+        try
+        {
+            RemoveExpired();
+        }
+        catch (Exception ex)
+        {
+            LogSweepFailed(_logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The sweep of expired keys failed; the next sweep retries")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+
     public void RemoveExpired()
     {
         if (_volatileKeys.IsEmpty)
