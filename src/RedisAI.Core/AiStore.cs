@@ -36,7 +36,7 @@ public sealed partial class AiStore : IAiStore
         options.Validate();
         TimeProvider time = TimeProvider = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<AiStore>();
-        _keyspace = new Keyspace(time, options.ExpirySweepInterval);
+        _keyspace = new Keyspace(time, options.ExpirySweepInterval, _logger);
         _engine = new ExecutionEngine(options, _keyspace, time, meterFactory, _logger);
         try
         {

@@ -24,7 +24,8 @@ public sealed class AiStoreOptions
 
     /// <summary>
     /// The timeout of executions that do not pass their own; <see langword="null"/> (default) for none. A timed-out
-    /// ONNX Runtime run is terminated; other backends stop at their next cancellation point.
+    /// ONNX Runtime run is terminated; other backends stop at their next cancellation point. A timeout longer than
+    /// about 49.7 days (the longest a timer can run) never fires, as none.
     /// </summary>
     public TimeSpan? DefaultExecutionTimeout { get; set; }
 

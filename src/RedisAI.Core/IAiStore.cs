@@ -23,6 +23,9 @@ public partial interface IAiStore : IDisposable
 
     /// <summary>Sets a key's time to live. Returns false when the key does not exist.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeToLive"/> is not positive.</exception>
+    /// <exception cref="AiArgumentException">
+    /// The expiry would fall after <see cref="DateTimeOffset.MaxValue"/> (Redis's "invalid expire time"); the key is unchanged.
+    /// </exception>
     bool Expire(string key, TimeSpan timeToLive);
 
     /// <summary>Removes a key's expiry. Returns false when the key does not exist.</summary>

@@ -17,6 +17,9 @@ internal readonly struct ExecutionDeadline : IDisposable
         Duration = duration;
     }
 
+    /// <summary>The longest timeout that runs a timer (the CancellationTokenSource limit); longer ones never fire.</summary>
+    public static readonly TimeSpan MaxTimerDuration = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     public CancellationToken Token { get; }
 
     public TimeSpan? Duration { get; }
@@ -24,6 +27,13 @@ internal readonly struct ExecutionDeadline : IDisposable
     /// <summary>Starts a deadline that also fires when <paramref name="shutdown"/> (the store's disposal) does.</summary>
     public static ExecutionDeadline Start(TimeSpan? timeout, TimeProvider time, CancellationToken shutdown, CancellationToken cancellationToken)
     {
+        // A CancellationTokenSource timer cannot run past ~49.7 days; a longer timeout is treated as none, as
+        // it cannot fire within any realistic lifetime of the process.
+        if (timeout is { } longTimeout && longTimeout > MaxTimerDuration)
+        {
+            timeout = null;
+        }
+
         if (timeout is not { } duration)
         {
             if (!cancellationToken.CanBeCanceled)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 
 namespace RedisAI;
 
@@ -14,7 +15,7 @@ namespace RedisAI;
 /// Change listeners (<see cref="IStoreChangeListener"/>, the append-only log) are told of every write under the write
 /// lock, after the write's checks and before it applies, so they see changes in apply order and can refuse one.
 /// </remarks>
-internal sealed class Keyspace : IDisposable
+internal sealed partial class Keyspace : IDisposable
 {
     private readonly ConcurrentDictionary<string, KeyspaceEntry> _entries = new(StringComparer.Ordinal);
 
@@ -23,15 +24,17 @@ internal sealed class Keyspace : IDisposable
     private readonly Lock _writeLock = new();
     private readonly TimeProvider _time;
     private readonly ITimer _sweeper;
+    private readonly ILogger _logger;
     private readonly long[] _bytes = new long[4];
     private readonly long[] _counts = new long[4];
     private long _version;
     private IStoreChangeListener[] _listeners = [];
 
-    public Keyspace(TimeProvider time, TimeSpan sweepInterval)
+    public Keyspace(TimeProvider time, TimeSpan sweepInterval, ILogger logger)
     {
         _time = time;
-        _sweeper = time.CreateTimer(static state => ((Keyspace)state!).RemoveExpired(), this, sweepInterval, sweepInterval);
+        _logger = logger;
+        _sweeper = time.CreateTimer(static state => ((Keyspace)state!).SweepExpired(), this, sweepInterval, sweepInterval);
     }
 
     /// <summary>Incremented by every write; persistence uses it to count changes.</summary>
@@ -98,7 +101,7 @@ internal sealed class Keyspace : IDisposable
         lock (_writeLock)
         {
             old = CheckWritable(key, type);
-            var entry = new KeyspaceEntry(type, value, sizeInBytes, ExpiryTicks(expiry, old));
+            var entry = new KeyspaceEntry(type, value, sizeInBytes, ExpiryTicks(key, expiry, old));
             NotifySet(key, entry);
             Store(key, entry, old);
         }
@@ -122,9 +125,10 @@ internal sealed class Keyspace : IDisposable
     {
         lock (_writeLock)
         {
-            foreach (string key in keys)
+            for (int i = 0; i < keys.Length; i++)
             {
-                CheckWritable(key, KeyType.Tensor);
+                CheckWritable(keys[i], KeyType.Tensor);
+                CheckExpiry(keys[i], expiries[i]);
             }
 
             if (_listeners.Length != 0)
@@ -132,7 +136,7 @@ internal sealed class Keyspace : IDisposable
                 // Every listener hears of every key before any is written, so a refusal leaves no key written.
                 for (int i = 0; i < keys.Length; i++)
                 {
-                    NotifySet(keys[i], new KeyspaceEntry(KeyType.Tensor, tensors[i], tensors[i].ByteCount, ExpiryTicks(expiries[i], Get(keys[i]))));
+                    NotifySet(keys[i], new KeyspaceEntry(KeyType.Tensor, tensors[i], tensors[i].ByteCount, ExpiryTicks(keys[i], expiries[i], Get(keys[i]))));
                 }
             }
 
@@ -140,7 +144,7 @@ internal sealed class Keyspace : IDisposable
             {
                 // Looked up again: a key named twice replaces the entry this loop just wrote.
                 var old = Get(keys[i]);
-                Store(keys[i], new KeyspaceEntry(KeyType.Tensor, tensors[i], tensors[i].ByteCount, ExpiryTicks(expiries[i], old)), old);
+                Store(keys[i], new KeyspaceEntry(KeyType.Tensor, tensors[i], tensors[i].ByteCount, ExpiryTicks(keys[i], expiries[i], old)), old);
             }
         }
     }
@@ -191,7 +195,7 @@ internal sealed class Keyspace : IDisposable
                 return false;
             }
 
-            long ticks = timeToLive is { } ttl ? ExpiryTicks(KeyExpiry.After(ttl), old) : KeyspaceEntry.NoExpiry;
+            long ticks = timeToLive is { } ttl ? ExpiryTicks(key, KeyExpiry.After(ttl), old) : KeyspaceEntry.NoExpiry;
             var entry = old.WithExpiry(ticks);
             if (_listeners.Length != 0)
             {
@@ -295,6 +299,22 @@ internal sealed class Keyspace : IDisposable
     }
 
     /// <summary>Removes every expired key now (the periodic sweep calls this).</summary>
+    // A timer callback that throws would end the process; a failed sweep is logged and the next one retries.
+    private void SweepExpired()
+    {
+        try
+        {
+            RemoveExpired();
+        }
+        catch (Exception ex)
+        {
+            LogSweepFailed(_logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The sweep of expired keys failed; the next sweep retries")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+
     public void RemoveExpired()
     {
         if (_volatileKeys.IsEmpty)
@@ -365,14 +385,36 @@ internal sealed class Keyspace : IDisposable
         return old;
     }
 
-    private long ExpiryTicks(KeyExpiry expiry, KeyspaceEntry? old)
+    private long ExpiryTicks(string key, KeyExpiry expiry, KeyspaceEntry? old)
     {
         if (expiry.KeepExisting)
         {
             return old?.ExpiresAtTicks ?? KeyspaceEntry.NoExpiry;
         }
 
-        return expiry.TimeToLive is { } ttl ? NowTicks + ttl.Ticks : KeyspaceEntry.NoExpiry;
+        return expiry.TimeToLive is { } ttl ? CheckedExpiryTicks(key, ttl) : KeyspaceEntry.NoExpiry;
+    }
+
+    private void CheckExpiry(string key, KeyExpiry expiry)
+    {
+        if (expiry.TimeToLive is { } ttl)
+        {
+            CheckedExpiryTicks(key, ttl);
+        }
+    }
+
+    // As Redis's "invalid expire time": an expiry instant past DateTimeOffset.MaxValue cannot be represented
+    // (it would wrap to the past and delete the key, or break whatever formats the instant later).
+    private long CheckedExpiryTicks(string key, TimeSpan ttl)
+    {
+        long now = NowTicks;
+        if (ttl.Ticks > DateTimeOffset.MaxValue.UtcTicks - now)
+        {
+            throw new AiArgumentException(
+                $"invalid expire time for key '{key}': a time to live of {ttl} ends after {DateTimeOffset.MaxValue:O}, the latest expiry the store can represent");
+        }
+
+        return now + ttl.Ticks;
     }
 
     // Caller holds the write lock; old is the live entry being replaced (null if none).

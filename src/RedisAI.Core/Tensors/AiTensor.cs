@@ -98,8 +98,7 @@ public sealed partial class AiTensor
             return FromStringBlob(shape, data);
         }
 
-        int size = DataTypes.GetElementSize(dataType);
-        long expected = checked(shape.ElementCount * size);
+        long expected = DataByteCount(dataType, shape);
         if (data.Length != expected)
         {
             throw new AiArgumentException(
@@ -126,7 +125,12 @@ public sealed partial class AiTensor
     {
         if (dataType == DataType.String)
         {
-            var empty = new string[checked((int)shape.ElementCount)];
+            if (shape.ElementCount > Array.MaxLength)
+            {
+                throw new AiArgumentException($"a STRING tensor of shape {shape} has more elements than a tensor can hold ({Array.MaxLength})");
+            }
+
+            var empty = new string[shape.ElementCount];
             Array.Fill(empty, string.Empty);
             return CreateStrings(empty, shape.Dimensions);
         }
@@ -341,19 +345,18 @@ public sealed partial class AiTensor
         return new AiTensor(DataType.String, shape, buffer, offsets);
     }
 
-    internal static TensorBuffer AllocateData(DataType dataType, TensorShape shape)
+    internal static TensorBuffer AllocateData(DataType dataType, TensorShape shape) => TensorBuffer.Allocate(DataByteCount(dataType, shape));
+
+    private static long DataByteCount(DataType dataType, TensorShape shape)
     {
-        long bytes;
         try
         {
-            bytes = checked(shape.ElementCount * DataTypes.GetElementSize(dataType));
+            return checked(shape.ElementCount * DataTypes.GetElementSize(dataType));
         }
         catch (OverflowException)
         {
             throw new AiArgumentException($"a {DataTypes.GetName(dataType)} tensor of shape {shape} is larger than a tensor can hold ({Array.MaxLength} bytes)");
         }
-
-        return TensorBuffer.Allocate(bytes);
     }
 
     private void EnsureElementType<T>() where T : unmanaged
