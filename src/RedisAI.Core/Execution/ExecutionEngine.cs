@@ -107,7 +107,7 @@ internal sealed class ExecutionEngine : IDisposable
     public AiTensor[] RunBatch(ModelCall head, AiTensor[] inputs, ReadOnlySpan<long> memberRows)
     {
         _metrics.RecordBatch(inputs[0].RowCount);
-        return Run(head, memberRows, CancellationToken.None, inputs);
+        return Run(new ModelCall(head.Model, inputs, null), memberRows, CancellationToken.None);
     }
 
     /// <summary>Writes a keyed call's outputs all or none (outputs without a key are dropped); does nothing for a direct call.</summary>
@@ -158,8 +158,8 @@ internal sealed class ExecutionEngine : IDisposable
         _shutdown.Dispose();
     }
 
-    // memberRows: one entry per batch member (empty for a call run alone); batchInputs: a batch's merged inputs.
-    private AiTensor[] Run(ExecutionCall call, ReadOnlySpan<long> memberRows, CancellationToken cancellationToken, AiTensor[]? batchInputs = null)
+    // memberRows: one entry per batch member (empty for a call run alone).
+    private AiTensor[] Run(ExecutionCall call, ReadOnlySpan<long> memberRows, CancellationToken cancellationToken)
     {
         using Activity? activity = AiStoreTelemetry.ActivitySource.StartActivity(call.ActivityName);
         if (activity is not null)
@@ -178,7 +178,7 @@ internal sealed class ExecutionEngine : IDisposable
         AiTensor[] outputs;
         try
         {
-            outputs = batchInputs is null ? call.Invoke(cancellationToken) : ModelCall.Run(((ModelCall)call).Model, batchInputs, cancellationToken);
+            outputs = call.Invoke(cancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -45,13 +45,11 @@ internal sealed class ModelCall(StoredModel model, AiTensor[] inputs, IReadOnlyL
         }
     }
 
-    public override AiTensor[] Invoke(CancellationToken cancellationToken) => Run(model, Inputs, cancellationToken);
-
-    /// <summary>Runs <paramref name="model"/> on <paramref name="inputs"/> (one call's, or a batch's) and checks every output came back.</summary>
-    public static AiTensor[] Run(StoredModel model, ReadOnlySpan<AiTensor> inputs, CancellationToken cancellationToken)
+    /// <summary>Runs the model on the inputs (one call's, or a batch's merged ones) and checks every output came back.</summary>
+    public override AiTensor[] Invoke(CancellationToken cancellationToken)
     {
         var outputs = new AiTensor[model.Info.Outputs.Count];
-        model.Compiled.Run(inputs, outputs, new RunContext(model.Key, cancellationToken));
+        model.Compiled.Run(Inputs, outputs, new RunContext(model.Key, cancellationToken));
         for (int i = 0; i < outputs.Length; i++)
         {
             if (outputs[i] is null)
@@ -67,9 +65,7 @@ internal sealed class ModelCall(StoredModel model, AiTensor[] inputs, IReadOnlyL
 
     public override void Tag(Activity activity) => activity.SetTag("redisai.batch.members", 1);
 
-    public override AiStoreException DescribeFailure(Exception exception) => Describe(model, exception);
-
-    public static AiStoreException Describe(StoredModel model, Exception exception) =>
+    public override AiStoreException DescribeFailure(Exception exception) =>
         exception as AiStoreException
             ?? new AiBackendException(AiErrorCode.ExecutionFailed, $"model '{model.Key}' ({model.Info.Backend}) failed: {exception.Message}", exception);
 }
